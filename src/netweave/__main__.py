@@ -1,0 +1,7 @@
+"""``python -m netweave`` runs the CLI."""
+
+from __future__ import annotations
+
+from .cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""``netweave import``: bring exports into the ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..importers import import_paths
+from ._output import emit, progress, state
+
+
+def import_(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(
+        ..., help="Export zips, folders or single files.", metavar="PATH..."
+    ),
+    force: bool = typer.Option(False, "--force", help="Re-read files imported before."),
+) -> None:
+    """Import platform exports (Twitter/X, LinkedIn, Facebook, Mastodon, Bluesky, contacts,
+    blogs): a zip, a folder or a file; the format is detected from the contents."""
+    st = state(ctx)
+    store = st.store()
+    with progress(ctx, "importing") as bar:
+        report = import_paths(
+            store, [str(p) for p in paths], settings=st.settings(), progress=bar, force=force
+        )
+
+    # what the import changed flows on: people, tie scores, the topic index
+    from ..listening.search import ensure_index
+    from .people_cmd import refresh
+
+    people = refresh(store, ctx, incremental=True)  # only accounts new or changed
+    indexed = ensure_index(store)
+
+    def render(con: Console) -> None:
+        table = Table("file", "kind", "records", "status", box=None, pad_edge=False)
+        for f in report.files:
+            table.add_row(f.file, f.source, f"{f.records:,}", f.status)
+        con.print(table)
+        added = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in report.added.items() if n)
+        con.print(f"added: {added or 'nothing new'}")
+        con.print(
+            f"people: {people['people']:,} ({people['auto_links']:,} automatic links, "
+            f"{people['proposed']:,} to review with netweave review); "
+            f"{indexed:,} posts indexed"
+        )
+        if report.skipped:
+            con.print(
+                f"[dim]not read ({len(report.skipped)}): "
+                + ", ".join(s.rsplit(":", 1)[-1] for s in report.skipped[:8])
+                + (" ..." if len(report.skipped) > 8 else "")
+                + "[/]"
+            )
+
+    emit(ctx, {**report.as_dict(), "people": people, "indexed": indexed}, render)

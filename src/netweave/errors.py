@@ -1,0 +1,100 @@
+"""The exceptions netweave raises, as one documented tree.
+
+Callers catch the narrowest class they can handle; the CLI maps them to exit codes.
+
+    NetweaveError                 anything netweave raises on purpose
+    ├── InputError                a file or value the user gave is wrong   (CLI exit 2)
+    │   └── UnsupportedFormat     a file netweave recognises but cannot read yet
+    ├── NotFound                  a person, account, goal or list id that does not exist (exit 2)
+    ├── ConfigError               a bad setting or config file             (exit 2)
+    ├── StoreError                the database could not be opened or migrated (exit 1)
+    └── MissingExtra              an optional feature whose extra is not installed (exit 2)
+
+Example:
+
+    >>> try:
+    ...     raise InputError("twitter.zip", "data/tweets.js record 3", "not valid JSON")
+    ... except NetweaveError as exc:
+    ...     print(exc)
+    twitter.zip: data/tweets.js record 3: not valid JSON
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "InputError",
+    "MissingExtra",
+    "NetweaveError",
+    "NotFound",
+    "StoreError",
+    "UnsupportedFormat",
+]
+
+
+class NetweaveError(Exception):
+    """Base class of every error netweave raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(NetweaveError):
+    """Bad user input: names the file, the record inside it and the reason.
+
+    >>> str(InputError("contacts.vcf", "card 2", "no END:VCARD"))
+    'contacts.vcf: card 2: no END:VCARD'
+    >>> str(InputError("", None, "query is empty"))
+    'query is empty'
+    """
+
+    exit_code = 2
+
+    def __init__(self, file: str, record: str | None, reason: str) -> None:
+        self.file = file
+        self.record = record
+        self.reason = reason
+        parts = [p for p in (file, record, reason) if p]
+        super().__init__(": ".join(parts))
+
+
+class UnsupportedFormat(InputError):
+    """A file that netweave recognises but does not read (e.g. a pre-2019 Twitter layout)."""
+
+
+class NotFound(NetweaveError):
+    """An id or name given by the user matches nothing.
+
+    >>> str(NotFound("person", "Ada"))
+    "no person matches 'Ada'"
+    """
+
+    exit_code = 2
+
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"no {kind} matches {key!r}")
+
+
+class ConfigError(NetweaveError):
+    """A setting or config file that cannot be used."""
+
+    exit_code = 2
+
+
+class StoreError(NetweaveError):
+    """The database cannot be opened, migrated or written."""
+
+
+class MissingExtra(NetweaveError):
+    """An optional feature was asked for but its extra is not installed.
+
+    >>> str(MissingExtra("embeddings", "semantic search"))
+    "semantic search needs an extra: pip install 'netweave[embeddings]'"
+    """
+
+    exit_code = 2
+
+    def __init__(self, extra: str, feature: str) -> None:
+        self.extra = extra
+        super().__init__(f"{feature} needs an extra: pip install 'netweave[{extra}]'")

@@ -1,0 +1,3 @@
+"""Goals measured by relationships."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Identity: one person across platforms."""
+
+from __future__ import annotations

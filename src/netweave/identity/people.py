@@ -1,0 +1,63 @@
+"""What belongs to a person beyond their accounts, and moving it when people merge.
+
+>>> from netweave.store import Store
+>>> store = Store.open("sqlite://")
+>>> with store.transaction() as conn:
+...     reassign_person(conn, store.workspace_id, "p-old", "p-new")
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..store import schema
+
+__all__ = ["reassign_person"]
+
+
+def reassign_person(conn: sa.Connection, ws: str, old: str, new: str) -> None:
+    """Move everything recorded about person ``old`` to ``new``, then delete ``old``.
+
+    Notes, list memberships, goal links, audit decisions and agenda items move; derived
+    scores are dropped (the next recompute rebuilds them for ``new``).
+    """
+    s = schema
+    for table in (s.notes, s.audit_decisions, s.agenda_items):
+        conn.execute(
+            sa.update(table)
+            .where(table.c.workspace_id == ws, table.c.person_id == old)
+            .values(person_id=new)
+        )
+    for table, kind_col, kind, id_col in (
+        (s.list_members, "member_type", "person", "member_id"),
+        (s.goal_links, "link_type", "person", "link_value"),
+    ):
+        rows = (
+            conn.execute(
+                sa.select(table).where(
+                    table.c.workspace_id == ws,
+                    table.c[kind_col] == kind,
+                    table.c[id_col] == old,
+                )
+            )
+            .mappings()
+            .all()
+        )
+        conn.execute(
+            sa.delete(table).where(
+                table.c.workspace_id == ws, table.c[kind_col] == kind, table.c[id_col] == old
+            )
+        )
+        keys = {c.name for c in table.primary_key.columns}
+        for row in rows:
+            moved = {**dict(row), id_col: new}
+            exists = conn.execute(
+                sa.select(sa.literal(1))
+                .select_from(table)
+                .where(*(table.c[k] == v for k, v in moved.items() if k in keys))
+            ).first()
+            if exists is None:
+                conn.execute(sa.insert(table).values(**moved))
+    conn.execute(
+        sa.delete(s.people).where(s.people.c.workspace_id == ws, s.people.c.person_id == old)
+    )

@@ -1,0 +1,129 @@
+"""The topic index: full-text search over everything people said, on both backends.
+
+SQLite: an FTS5 table over ``interactions.text`` with external content (the text is stored once,
+in the ledger). New rows are indexed in bulk after an import by rowid watermark, which is much
+cheaper than a trigger per row during the import; updates and deletes of already indexed rows
+are kept in step by triggers. PostgreSQL: a stored ``tsvector`` column with a GIN index, which
+the database maintains itself. Both are created by migration 0003 and sit behind
+:func:`ensure_index` and :func:`match_clause`.
+
+User queries never reach the engine raw: :func:`parse_query` turns them into a safe form, so
+FTS syntax (``"``, ``AND``, ``*``, ``NEAR``) is searched as words, never as operators.
+
+    >>> parse_query('python packaging')
+    ['python', 'packaging']
+    >>> parse_query('"wheel building" AND ci')
+    ['wheel building', 'ci']
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import InputError
+from ..store import Store, schema
+
+__all__ = ["ensure_index", "indexed_text", "match_clause", "parse_query"]
+
+_PHRASE = re.compile(r'"([^"]*)"')
+_WORD = re.compile(r"[\w][\w'’.-]*[\w]|[\w]", re.UNICODE)
+_OPERATORS = {"and", "or", "not", "near"}
+FTS_TABLE = "interactions_fts"
+
+
+def parse_query(text: str) -> list[str]:
+    """Terms and quoted phrases of a user query; FTS operators and punctuation are dropped.
+
+    >>> parse_query("AND * \\"")
+    Traceback (most recent call last):
+    ...
+    netweave.errors.InputError: query has no words to search for: 'AND * "'
+    """
+    terms: list[str] = []
+    rest = text
+    for phrase in _PHRASE.findall(text):
+        words = _WORD.findall(phrase)
+        if words:
+            terms.append(" ".join(words).lower())
+    rest = _PHRASE.sub(" ", text)
+    for word in _WORD.findall(rest):
+        if word.lower() not in _OPERATORS:
+            terms.append(word.lower())
+    if not terms:
+        raise InputError("", None, f"query has no words to search for: {text!r}")
+    return terms
+
+
+def _fts5_expression(terms: list[str]) -> str:
+    # every term or phrase quoted: FTS5 then treats it as plain text, never as syntax
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def _tsquery(terms: list[str]) -> str:
+    return " & ".join(
+        "(" + " <-> ".join(re.sub(r"[^\w]", "", w) or "x" for w in t.split()) + ")" for t in terms
+    )
+
+
+def ensure_index(store: Store) -> int:
+    """Index every row not indexed yet; return how many were added.
+
+    The index itself is created by migration 0003. On PostgreSQL the database keeps the
+    tsvector column current, so there is never anything to do. Cheap when nothing is new.
+    """
+    if store.dialect == "postgresql":
+        return 0
+    with store.connect() as conn:  # the common case, nothing new, takes no write lock
+        mark = conn.exec_driver_sql(
+            "SELECT indexed_to FROM interactions_fts_state WHERE id = 1"
+        ).scalar_one()
+        top = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM interactions").scalar_one()
+    if top <= mark:
+        return 0
+    with store.transaction() as conn:
+        mark = conn.exec_driver_sql(
+            "SELECT indexed_to FROM interactions_fts_state WHERE id = 1"
+        ).scalar_one()
+        top = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM interactions").scalar_one()
+        if top <= mark:
+            return 0
+        added = conn.exec_driver_sql(
+            f"INSERT INTO {FTS_TABLE}(rowid, text) SELECT rowid, text FROM interactions "
+            "WHERE rowid > ? AND rowid <= ? AND text IS NOT NULL",
+            (mark, top),
+        ).rowcount
+        conn.exec_driver_sql(
+            "UPDATE interactions_fts_state SET indexed_to = ? WHERE id = 1", (top,)
+        )
+        return int(added or 0)
+
+
+def match_clause(store: Store, terms: list[str]) -> Any:
+    """A WHERE clause selecting this workspace's interactions whose text matches every term.
+
+    On SQLite the full-text match runs first and the ledger rows are then fetched by rowid
+    (``rowid IN (SELECT ... MATCH ...)``). The workspace test is written ``+workspace_id``, which
+    tells SQLite's planner not to drive the query from a workspace index instead: that scans
+    every row of the workspace (40x slower on 100k posts).
+    """
+    if store.dialect == "postgresql":
+        return sa.and_(
+            schema.interactions.c.workspace_id == store.workspace_id,
+            sa.text("interactions.tsv @@ to_tsquery('simple', :q)").bindparams(q=_tsquery(terms)),
+        )
+    return sa.text(
+        f"interactions.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q) "
+        "AND +interactions.workspace_id = :ws"
+    ).bindparams(q=_fts5_expression(terms), ws=store.workspace_id)
+
+
+def indexed_text(terms: list[str]) -> str:
+    """The engine-neutral description of a query, for messages.
+
+    >>> indexed_text(["python", "wheel building"])
+    'python AND "wheel building"'
+    """
+    return " AND ".join(f'"{t}"' if " " in t else t for t in terms)

@@ -1,0 +1,156 @@
+"""Give/get classification: is an action giving, neutral, or self-promotion / an ask?
+
+Seed 001: "giving something that requires someone to do something for you (Download my book!
+Test out my free software!) is not really giving." The classifier is a transparent rule set over
+word lists, checked in order; the first rule that fires decides and is reported as the reason.
+
+    >>> classify("Download my new e-book on community building!").label
+    'self_promotion'
+    >>> classify("Congrats on the new job, well deserved!").label
+    'giving'
+    >>> classify("Congrats on the new job, well deserved!").reason
+    'compliment'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["Classification", "classify"]
+
+GIVING = "giving"
+NEUTRAL = "neutral"
+SELF_PROMOTION = "self_promotion"
+
+# Phrases that ask the reader to do something for the author: never giving (checked first).
+_ASKS = (
+    r"\b(download|buy|order|pre-?order|subscribe to|sign up for|register for|join) (my|our)\b",
+    r"\bcheck out (my|our)\b",
+    r"\b(my|our) (new )?(book|e-?book|course|webinar|podcast|"
+    r"newsletter|product|app|startup|launch|offer|sale|discount|giveaway)\b",
+    r"\b(please|pls|plz) (share|retweet|rt|vote|support|back)\b",
+    r"\buse (my|our) (code|link|referral)\b",
+    r"\bhire me\b",
+    r"\b\d+% off\b",
+    r"\b(link in (my )?bio)\b",
+    r"\bdon'?t miss (my|our)\b",
+    r"\bvote for (me|us)\b",
+)
+_INTRO = (
+    r"\byou (two|both) should (meet|talk|connect)\b",
+    r"\b(should|must) (all )?meet\b",
+    r"\bintroduc(e|ing) you\b",
+    r"\blet me introduce\b",
+    r"\bmeet @\w+",
+    r"\bconnecting you (two|both|with)\b",
+    r"\bcc @\w+ who\b",
+)
+_HELP = (
+    r"\b(here'?s|here is) (how|a|the|what)\b",
+    r"\btry (using|this|running)\b",
+    r"\byou (can|could|might|should) (use|try|check)\b",
+    r"\bhope (this|that|it) helps\b",
+    r"\b(happy|glad) to help\b",
+    r"\bi can help\b",
+    r"\bthe (trick|fix|answer) is\b",
+    r"\b(docs|documentation) (are|is) (here|at)\b",
+    r"\bhave you tried\b",
+    r"\b(i'?d|i would) recommend\b",
+    r"\bworked for me\b",
+)
+_COMPLIMENT = (
+    r"\bcongrat(s|ulations)\b",
+    r"\b(great|brilliant|fantastic|excellent|amazing|"
+    r"wonderful|superb|inspiring|lovely) (talk|post|work|thread|article|job|piece|"
+    r"idea|write-?up|news|book|slides|point)\b",
+    r"\bwell (done|deserved|said)\b",
+    r"\bthank(s| you)( so much)?( for| to)\b",
+    r"\bkudos\b",
+    r"\bproud of (you|them)\b",
+    r"\b(love|loved|loving) (this|your|the way)\b",
+    r"\byou (rock|nailed it)\b",
+    r"\bso (helpful|useful|good)\b",
+    r"\bwere gold\b",
+)
+_SHARE_OTHERS = (
+    r"^rt @\w+",
+    r"\b(worth|must) (a )?read(ing)?\b",
+    r"\bh/t @\w+",
+    r"\bvia @\w+",
+    r"\bgreat (resource|read|list) (by|from) @\w+",
+)
+_QUESTION_WORDS = (
+    "anyone know",
+    "does anyone",
+    "can anyone",
+    "any recommendations",
+    "looking for",
+    "recommend a",
+    "how do i",
+    "how do you",
+    "help me",
+)
+
+
+def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    (SELF_PROMOTION, "asks something back", _compile(_ASKS)),
+    (GIVING, "introduction", _compile(_INTRO)),
+    (GIVING, "help", _compile(_HELP)),
+    (GIVING, "compliment", _compile(_COMPLIMENT)),
+    (GIVING, "shares someone else's work", _compile(_SHARE_OTHERS)),
+)
+_URL = re.compile(r"https?://([^/\s]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """A label (giving / neutral / self_promotion) and the rule that decided it."""
+
+    label: str
+    reason: str
+
+
+def classify(
+    text: str | None,
+    *,
+    kind: str = "post",
+    own_domains: Iterable[str] = (),
+    is_answer: bool = False,
+) -> Classification:
+    """Classify one action's text.
+
+    ``kind`` is the interaction kind: a repost shares someone else's work, a like is neutral.
+    ``own_domains`` (config ``owner.domains``): a link to one of them is self-promotion.
+    ``is_answer``: the action replies to a question, which makes a helpful reply giving.
+
+    >>> classify("New post on my blog https://ada.dev/p/1", own_domains=["ada.dev"]).reason
+    'links to own site'
+    >>> classify("", kind="repost").label
+    'giving'
+    >>> classify("Anyone know a good CSV linter?").label
+    'neutral'
+    """
+    body = text or ""
+    domains = {d.lower().removeprefix("www.") for d in own_domains if d}
+    if domains:
+        for host in _URL.findall(body):
+            host = host.lower().removeprefix("www.")
+            if any(host == d or host.endswith("." + d) for d in domains):
+                return Classification(SELF_PROMOTION, "links to own site")
+    for label, reason, pattern in _RULES:
+        if pattern.search(body):
+            return Classification(label, reason)
+    if kind == "repost":
+        return Classification(GIVING, "shares someone else's work")
+    if is_answer and kind in {"reply", "comment", "dm"} and len(body.split()) >= 5:
+        return Classification(GIVING, "answers a question")
+    lowered = body.lower()
+    if any(q in lowered for q in _QUESTION_WORDS) or lowered.rstrip().endswith("?"):
+        return Classification(NEUTRAL, "question")
+    return Classification(NEUTRAL, "no giving or asking signal")

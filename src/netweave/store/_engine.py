@@ -1,0 +1,494 @@
+"""Opening a database, transactions and the batched upsert every writer uses."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import operator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from ..errors import StoreError
+from . import schema
+
+__all__ = [
+    "DEFAULT_WORKSPACE",
+    "SQLITE_MAX_VARIABLES",
+    "Prepared",
+    "Store",
+    "make_id",
+    "utcnow",
+]
+
+DEFAULT_WORKSPACE = "local"
+# SQLite >= 3.32 allows 32766 bound variables in one statement; every chunk stays below it.
+SQLITE_MAX_VARIABLES = 32766
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+OnConflict = Literal["fill", "replace", "nothing"]
+
+
+def make_id(*parts: object) -> str:
+    """A deterministic id from natural-key parts (24 hex characters).
+
+    >>> make_id("twitter", "12345")
+    'fc91b2a418ed301d4d3f6099'
+    >>> make_id("twitter", "12345") == make_id("twitter", 12345)
+    True
+    """
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.blake2b(joined.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def utcnow() -> datetime:
+    """The current instant, timezone-aware UTC (microseconds kept).
+
+    >>> utcnow().tzinfo is UTC
+    True
+    """
+    return datetime.now(UTC)
+
+
+def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    it = iter(rows)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy so SAVEPOINTs work with pysqlite.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        # A bulk import inserts into several indexes at random points; with SQLite's default
+        # 2 MiB page cache every batch re-reads them. 64 MiB keeps them resident (bounded).
+        cur.execute("PRAGMA cache_size=-65536")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the lock up front: a deferred transaction that later upgrades to a write
+        # can fail with SQLITE_BUSY instead of waiting on busy_timeout.
+        if conn.get_execution_options().get("netweave_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Rows of one table ready to write (:meth:`Store.prepare_upsert`, :meth:`Store.write`).
+
+    On SQLite: rendered statements with their positional parameters; elsewhere the row
+    mappings, upserted as they are. Picklable.
+    """
+
+    table: str
+    on_conflict: OnConflict
+    statements: tuple[tuple[str, list[tuple[Any, ...]]], ...] = ()
+    rows: tuple[Mapping[str, Any], ...] = ()
+
+
+class _SqlitePlan:
+    """A rendered SQLite upsert and how to turn row mappings into its positional parameters."""
+
+    def __init__(self, sql: str, table: sa.Table, columns: list[str], has_ws: bool) -> None:
+        self.sql = sql
+        self._has_ws = has_ws
+        self._get = operator.itemgetter(*columns)
+        self._single = len(columns) == 1
+        dialect = sqlite.dialect()
+        self._convert: list[tuple[int, Callable[[Any], Any]]] = []
+        for i, name in enumerate(columns):
+            column_type = table.c[name].type
+            if isinstance(column_type, schema.Timestamp):
+                self._convert.append((i + has_ws, schema.sqlite_timestamp))
+                continue
+            process = column_type._cached_bind_processor(dialect)
+            if process is not None:
+                self._convert.append((i + has_ws, process))
+
+    def parameters(self, rows: list[Mapping[str, Any]], workspace_id: str) -> list[tuple[Any, ...]]:
+        get = self._get
+        values: list[tuple[Any, ...]]
+        values = [(get(row),) for row in rows] if self._single else [get(row) for row in rows]
+        if self._has_ws:
+            values = [(workspace_id, *v) for v in values]
+        if not self._convert:
+            return values
+        out = []
+        for v in values:
+            row = list(v)
+            for i, process in self._convert:
+                row[i] = process(row[i])
+            out.append(tuple(row))
+        return out
+
+
+class Store:
+    """One open netweave database (SQLite file or PostgreSQL) scoped to one workspace.
+
+    >>> store = Store.open("sqlite://")
+    >>> with store.transaction() as conn:
+    ...     _ = store.upsert(schema.topics, [{"topic_id": "t1", "name": "python",
+    ...                      "kind": "expertise", "created_at": utcnow()}])
+    >>> store.counts()["topics"]
+    1
+    """
+
+    def __init__(self, engine: Engine, url: str, workspace_id: str = DEFAULT_WORKSPACE) -> None:
+        self.engine = engine
+        self.url = url
+        self.workspace_id = workspace_id
+        self._local = threading.local()
+        self._plans: dict[tuple[str, tuple[str, ...], str], _SqlitePlan] = {}
+
+    # --- opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, url: str, *, workspace_id: str = DEFAULT_WORKSPACE, migrate: bool = True
+    ) -> Store:
+        """Open (and by default migrate) the database at a SQLAlchemy URL.
+
+        A plain SQLite path's parent directory is created if missing.
+        """
+        sa_url = sa.make_url(url)
+        kwargs: dict[str, Any] = {}
+        if sa_url.get_backend_name() == "sqlite":
+            if sa_url.database and sa_url.database != ":memory:":
+                Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
+            else:
+                kwargs["poolclass"] = sa.pool.StaticPool
+            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        elif sa_url.get_backend_name() == "postgresql":
+            kwargs["pool_pre_ping"] = True
+        else:
+            raise StoreError(
+                f"unsupported database {sa_url.get_backend_name()!r}: "
+                "use a SQLite path or postgresql+psycopg://"
+            )
+        try:
+            engine = sa.create_engine(sa_url, **kwargs)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise StoreError(f"cannot open database {sa_url.render_as_string()}: {exc}") from None
+        if engine.dialect.name == "sqlite":
+            _install_sqlite_hooks(engine)
+        store = cls(engine, url, workspace_id)
+        if migrate:
+            store.upgrade()
+        return store
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, with any password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+    # --- migrations ---------------------------------------------------------------------------
+
+    def _alembic_config(self, conn: Connection) -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        return cfg
+
+    def upgrade(self, revision: str = "head") -> str | None:
+        """Apply recorded migrations up to ``revision``; return the schema version now in force.
+
+        Concurrent openers serialise on a lock (SQLite write lock, PostgreSQL advisory lock), so
+        two processes starting at once never migrate twice.
+        """
+        try:
+            with self.transaction() as conn:
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727272)")
+                command.upgrade(self._alembic_config(conn), revision)
+                self._ensure_workspace(conn)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open database {self.location}: {exc.orig}") from None
+        return self.schema_version()
+
+    @staticmethod
+    def head_revision() -> str:
+        """The newest migration this version of netweave knows.
+
+        >>> Store.open("sqlite://").schema_version() == Store.head_revision()
+        True
+        """
+        from alembic.script import ScriptDirectory
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        if head is None:  # pragma: no cover - the package always ships migrations
+            raise StoreError("no migrations found")
+        return head
+
+    def schema_version(self) -> str | None:
+        """The applied migration revision, or None for an empty database."""
+        with self.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def _ensure_workspace(self, conn: Connection) -> None:
+        self.upsert(
+            schema.workspaces,
+            [
+                {
+                    "workspace_id": self.workspace_id,
+                    "name": self.workspace_id,
+                    "created_at": utcnow(),
+                }
+            ],
+            on_conflict="nothing",
+        )
+
+    # --- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction; nested calls become SAVEPOINTs of the outer one.
+
+        Everything inside commits together or not at all; an exception rolls back to the
+        matching level and propagates.
+        """
+        current: Connection | None = getattr(self._local, "conn", None)
+        if current is not None:
+            with current.begin_nested():
+                yield current
+            return
+        with self.engine.connect() as conn:
+            conn.execution_options(netweave_write=True)
+            with conn.begin():
+                self._local.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._local.conn = None
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reading (inside the current transaction if there is one)."""
+        current: Connection | None = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with self.engine.connect() as conn:
+            yield conn
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def chunk_size(self, table: sa.Table, wanted: int = 2000) -> int:
+        """Rows per batch for ``table``: ``wanted``, capped by SQLite's bound-variable limit.
+
+        >>> Store.open("sqlite://").chunk_size(schema.accounts, 10_000)
+        2184
+        """
+        return max(1, min(wanted, SQLITE_MAX_VARIABLES // len(table.columns)))
+
+    def upsert(
+        self,
+        table: sa.Table,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        on_conflict: OnConflict = "fill",
+        batch_size: int = 2000,
+    ) -> int:
+        """Insert rows, resolving primary-key conflicts, in atomic chunks; return rows written.
+
+        ``workspace_id`` is filled in from the store. On conflict:
+
+        - ``fill``: a new non-null value replaces the stored one, a null keeps it;
+        - ``replace``: every non-key column takes the new value;
+        - ``nothing``: the stored row is kept as is.
+
+        ``first_seen`` / ``last_seen`` columns always keep the earliest / latest instant. Each
+        chunk is one transaction (a SAVEPOINT inside an outer ``transaction()``).
+        """
+        has_ws = "workspace_id" in table.c
+        size = self.chunk_size(table, batch_size)
+        if self.dialect == "sqlite":
+            return self._upsert_sqlite(table, rows, on_conflict, size)
+        written = 0
+        for chunk in _chunks(rows, size):
+            # Rows naming different columns go in separate statements: a column a row does not
+            # name keeps its stored value (or its server default on insert), never a null.
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in chunk:
+                data = dict(row)
+                if has_ws:
+                    data["workspace_id"] = self.workspace_id
+                groups.setdefault(tuple(data), []).append(data)
+            with self.transaction() as conn:
+                for keys, batch in groups.items():
+                    conn.execute(self._upsert_statement(table, keys, on_conflict), batch)
+            written += len(chunk)
+        return written
+
+    def _upsert_sqlite(
+        self,
+        table: sa.Table,
+        rows: Iterable[Mapping[str, Any]],
+        on_conflict: OnConflict,
+        size: int,
+    ) -> int:
+        written = 0
+        for chunk in _chunks(rows, size):
+            self.write([self.prepare_upsert(table, chunk, on_conflict=on_conflict)])
+            written += len(chunk)
+        return written
+
+    def prepare_upsert(
+        self,
+        table: sa.Table,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        on_conflict: OnConflict = "fill",
+    ) -> Prepared:
+        """Rows of ``table`` made ready for :meth:`write` (same semantics as :meth:`upsert`).
+
+        On SQLite each (columns, conflict rule) is rendered once and the rows become positional
+        tuples with only the conversions SQLAlchemy's bind step would apply: SQLAlchemy's
+        per-row parameter handling costs more than SQLite's own insert on a bulk import. The
+        result is picklable, so one process can prepare what another writes. No I/O.
+
+        >>> store = Store.open("sqlite://")
+        >>> ready = store.prepare_upsert(schema.topics, [{"topic_id": "t1", "name": "python",
+        ...                              "kind": "expertise", "created_at": utcnow()}])
+        >>> store.write([ready])
+        1
+        """
+        if self.dialect != "sqlite":
+            return Prepared(table.name, on_conflict, rows=tuple(rows))
+        # Rows naming different columns go in separate statements: a column a row does not
+        # name keeps its stored value (or its server default on insert), never a null.
+        groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+        for row in rows:
+            keys = tuple(row)
+            group = groups.get(keys)
+            if group is None:
+                groups[keys] = group = []
+            group.append(row)
+        statements = []
+        for keys, batch in groups.items():
+            plan = self._sqlite_plan(table, keys, on_conflict)
+            try:
+                params = plan.parameters(batch, self.workspace_id)
+            except (TypeError, ValueError) as exc:
+                # as SQLAlchemy reports a value its bind step refuses
+                raise sa.exc.StatementError(str(exc), plan.sql, None, exc) from exc
+            statements.append((plan.sql, params))
+        return Prepared(table.name, on_conflict, statements=tuple(statements))
+
+    def write(self, prepared: Iterable[Prepared]) -> int:
+        """Write prepared rows, in order, in one transaction (a SAVEPOINT if nested).
+
+        Returns the number of rows written.
+        """
+        written = 0
+        with self.transaction() as conn:
+            for ready in prepared:
+                if ready.statements:
+                    for sql, params in ready.statements:
+                        conn.exec_driver_sql(sql, params)
+                        written += len(params)
+                elif ready.rows:
+                    written += self.upsert(
+                        schema.metadata.tables[ready.table],
+                        ready.rows,
+                        on_conflict=ready.on_conflict,
+                        batch_size=100_000,
+                    )
+        return written
+
+    def _sqlite_plan(
+        self, table: sa.Table, keys: tuple[str, ...], on_conflict: OnConflict
+    ) -> _SqlitePlan:
+        cache_key = (table.name, keys, on_conflict)
+        plan = self._plans.get(cache_key)
+        if plan is None:
+            columns = [k for k in keys if k != "workspace_id"]
+            has_ws = "workspace_id" in table.c
+            names = ["workspace_id", *columns] if has_ws else columns
+            stmt = self._upsert_statement(table, names, on_conflict)
+            compiled = stmt.compile(dialect=self.engine.dialect, column_keys=names)
+            order = list(compiled.positiontup or [])
+            if sorted(order) != sorted(names) or (has_ws and order[0] != "workspace_id"):
+                raise StoreError(f"cannot render an upsert of {table.name} ({', '.join(names)})")
+            plan = _SqlitePlan(compiled.string, table, order[1:] if has_ws else order, has_ws)
+            self._plans[cache_key] = plan
+        return plan
+
+    def _upsert_statement(
+        self,
+        table: sa.Table,
+        keys: Sequence[str],
+        on_conflict: OnConflict,
+    ) -> Any:
+        pk = [c.name for c in table.primary_key.columns]
+        insert_fn = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        stmt = insert_fn(table)
+        updatable = [k for k in keys if k not in pk]
+        if on_conflict == "nothing" or not updatable:
+            return stmt.on_conflict_do_nothing(index_elements=pk)
+        excluded = stmt.excluded
+        least, greatest = (
+            (sa.func.least, sa.func.greatest)
+            if self.dialect == "postgresql"
+            else (sa.func.min, sa.func.max)
+        )
+        set_: dict[str, Any] = {}
+        for k in updatable:
+            new, old = excluded[k], table.c[k]
+            if k == "first_seen":
+                set_[k] = least(sa.func.coalesce(new, old), sa.func.coalesce(old, new))
+            elif k == "last_seen":
+                set_[k] = greatest(sa.func.coalesce(new, old), sa.func.coalesce(old, new))
+            elif on_conflict == "fill":
+                set_[k] = sa.func.coalesce(new, old)
+            else:
+                set_[k] = new
+        return stmt.on_conflict_do_update(index_elements=pk, set_=set_)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table in this workspace (``users`` counted globally).
+
+        >>> Store.open("sqlite://").counts()["accounts"]
+        0
+        """
+        out: dict[str, int] = {}
+        with self.connect() as conn:
+            for name, table in sorted(schema.metadata.tables.items()):
+                query = sa.select(sa.func.count()).select_from(table)
+                if "workspace_id" in table.c:
+                    query = query.where(table.c.workspace_id == self.workspace_id)
+                out[name] = int(conn.execute(query).scalar_one())
+        return out

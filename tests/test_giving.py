@@ -1,0 +1,49 @@
+"""The give/get classifier on labelled examples; accuracy is reported and held to a floor."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+from netweave.relationships.giving import classify
+
+from .conftest import DATA
+
+ACCURACY_FLOOR = 0.9
+
+
+def _examples() -> list[dict[str, str]]:
+    with (DATA / "labelled" / "giving.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_accuracy_on_labelled_examples() -> None:
+    examples = _examples()
+    confusion: Counter[tuple[str, str]] = Counter()
+    wrong = []
+    for ex in examples:
+        got = classify(ex["text"], kind=ex["kind"]).label
+        confusion[(ex["label"], got)] += 1
+        if got != ex["label"]:
+            wrong.append((ex["label"], got, ex["text"]))
+    accuracy = 1 - len(wrong) / len(examples)
+    print(
+        f"give/get classifier: {accuracy:.1%} on {len(examples)} labelled examples; "
+        f"confusion {dict(confusion)}"
+    )
+    assert len(examples) >= 60
+    assert accuracy >= ACCURACY_FLOOR, wrong
+    # asking something back is never counted as giving
+    assert confusion[("self_promotion", "giving")] == 0
+
+
+def test_own_domain_links_are_self_promotion() -> None:
+    got = classify("Wrote up my notes https://blog.ada.dev/notes", own_domains=["ada.dev"])
+    assert got.label == "self_promotion"
+    assert classify("Read this https://other.dev/x", own_domains=["ada.dev"]).label == "neutral"
+
+
+def test_answers_to_questions_are_giving() -> None:
+    text = "We use a pre-commit hook that runs the formatter before every commit"
+    assert classify(text, kind="reply", is_answer=True).label == "giving"
+    assert classify(text, kind="reply").label == "neutral"

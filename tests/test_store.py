@@ -1,0 +1,181 @@
+"""The store on both backends: migrations, schema rules, transactions and the upsert helper."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from netweave.errors import StoreError
+from netweave.store import SQLITE_MAX_VARIABLES, Store, make_id, schema, utcnow
+
+T0 = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def _account(key: str, **extra: object) -> dict[str, object]:
+    return {"account_id": make_id("twitter", key), "platform": "twitter", "key": key, **extra}
+
+
+def test_migrations_upgrade_an_empty_database(store: Store) -> None:
+    assert store.schema_version() == Store.head_revision()
+    inspector = sa.inspect(store.engine)
+    tables = set(inspector.get_table_names())
+    assert set(schema.metadata.tables) <= tables
+    assert "alembic_version" in tables
+    assert store.counts()["workspaces"] == 1
+
+
+def test_reopening_is_idempotent(db_url: str) -> None:
+    first = Store.open(db_url)
+    first.upsert(schema.accounts, [_account("1", handle="ada")])
+    first.close()
+    second = Store.open(db_url)
+    assert second.schema_version() == Store.head_revision()
+    assert second.counts()["accounts"] == 1
+    assert second.counts()["workspaces"] == 1
+    second.close()
+
+
+def test_workspace_id_leads_every_primary_key() -> None:
+    """The Citus distribution column rule (docs/scaling.md)."""
+    offenders = []
+    for name, table in schema.metadata.tables.items():
+        if table.info.get("citus") == "reference":
+            assert "workspace_id" not in table.c, f"reference table {name} must be global"
+            continue
+        pk = [c.name for c in table.primary_key.columns]
+        if not pk or pk[0] != "workspace_id":
+            offenders.append(name)
+        for fk in table.foreign_key_constraints:
+            if fk.referred_table.info.get("citus") == "reference":
+                continue
+            cols = [c.name for c in fk.columns]
+            assert cols[0] == "workspace_id", f"{name}: foreign key {cols} leaves the shard"
+        for uq in table.constraints:
+            if isinstance(uq, sa.UniqueConstraint):
+                assert next(c.name for c in uq.columns) == "workspace_id", name
+    assert offenders == []
+    reference = [n for n, t in schema.metadata.tables.items() if t.info.get("citus")]
+    assert reference == ["users"]
+
+
+def test_workspace_rule_holds_in_the_migrated_database(store: Store) -> None:
+    inspector = sa.inspect(store.engine)
+    for name in schema.metadata.tables:
+        pk = inspector.get_pk_constraint(name)["constrained_columns"]
+        if name == "users":
+            assert pk == ["user_id"]
+        else:
+            assert pk[0] == "workspace_id", name
+
+
+def test_upsert_fill_keeps_known_values_and_widens_seen_range(store: Store) -> None:
+    store.upsert(schema.accounts, [_account("42", handle="ada", first_seen=T0, last_seen=T0)])
+    later = T0 + timedelta(days=10)
+    store.upsert(
+        schema.accounts,
+        [_account("42", handle=None, display_name="Ada", first_seen=later, last_seen=later)],
+    )
+    earlier = T0 - timedelta(days=3)
+    store.upsert(schema.accounts, [_account("42", first_seen=earlier, last_seen=earlier)])
+    with store.connect() as conn:
+        row = conn.execute(sa.select(schema.accounts)).one()
+    assert (row.handle, row.display_name) == ("ada", "Ada")
+    assert row.first_seen == earlier
+    assert row.last_seen == later
+    assert row.workspace_id == "local"
+
+
+def test_upsert_replace_and_nothing(store: Store) -> None:
+    store.upsert(schema.accounts, [_account("7", handle="old", bio="b")])
+    store.upsert(schema.accounts, [_account("7", handle="new")], on_conflict="nothing")
+    store.upsert(schema.accounts, [_account("7", handle="newer", bio=None)], on_conflict="replace")
+    with store.connect() as conn:
+        row = conn.execute(sa.select(schema.accounts)).one()
+    assert (row.handle, row.bio) == ("newer", None)
+
+
+def test_upsert_is_idempotent_over_large_batches(store: Store) -> None:
+    rows = [_account(str(i), handle=f"h{i}", last_seen=T0) for i in range(5000)]
+    assert store.upsert(schema.accounts, rows, batch_size=10_000) == 5000
+    assert store.upsert(schema.accounts, rows) == 5000
+    assert store.counts()["accounts"] == 5000
+
+
+def test_chunk_size_respects_sqlite_variable_limit(store: Store) -> None:
+    for table in schema.metadata.tables.values():
+        size = store.chunk_size(table, 1_000_000)
+        assert size * len(table.columns) <= SQLITE_MAX_VARIABLES
+
+
+def test_transaction_rolls_back_everything_on_error(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.upsert(schema.accounts, [_account("1")])
+        raise RuntimeError("boom")
+    assert store.counts()["accounts"] == 0
+
+
+def test_nested_transaction_is_a_savepoint(store: Store) -> None:
+    with store.transaction():
+        store.upsert(schema.accounts, [_account("outer")])
+        with pytest.raises(ValueError, match="inner fails"), store.transaction():
+            store.upsert(schema.accounts, [_account("inner")])
+            raise ValueError("inner fails")
+        store.upsert(schema.accounts, [_account("after")])
+    with store.connect() as conn:
+        keys = sorted(conn.execute(sa.select(schema.accounts.c.key)).scalars())
+    assert keys == ["after", "outer"]
+
+
+def test_failed_chunk_leaves_earlier_chunks_and_nothing_of_itself(store: Store) -> None:
+    good = [_account(str(i)) for i in range(10)]
+    bad = [{"account_id": "x", "platform": "twitter", "key": None}]  # NOT NULL violation
+    with pytest.raises(sa.exc.IntegrityError):
+        store.upsert(schema.accounts, [*good, *bad], batch_size=10)
+    assert store.counts()["accounts"] == 10
+
+
+def test_foreign_keys_are_enforced(store: Store) -> None:
+    with pytest.raises(sa.exc.IntegrityError):
+        store.upsert(
+            schema.edges, [{"from_account": "nope", "to_account": "nope", "kind": "follows"}]
+        )
+
+
+def test_timestamps_round_trip_as_aware_utc(store: Store) -> None:
+    when = datetime(2018, 10, 10, 20, 19, 24, 123456, tzinfo=UTC)
+    store.upsert(schema.accounts, [_account("t", first_seen=when)])
+    with store.connect() as conn:
+        got = conn.execute(sa.select(schema.accounts.c.first_seen)).scalar_one()
+    assert got == when
+    assert got.tzinfo is not None
+
+
+def test_naive_timestamps_are_refused(store: Store) -> None:
+    with pytest.raises(sa.exc.StatementError):
+        store.upsert(schema.accounts, [_account("n", first_seen=datetime(2020, 1, 1))])
+
+
+def test_workspaces_do_not_see_each_other(db_url: str) -> None:
+    a = Store.open(db_url, workspace_id="a")
+    b = Store.open(db_url, workspace_id="b")
+    a.upsert(schema.accounts, [_account("1")])
+    assert a.counts()["accounts"] == 1
+    assert b.counts()["accounts"] == 0
+    a.close()
+    b.close()
+
+
+def test_unsupported_database_is_a_store_error() -> None:
+    with pytest.raises(StoreError, match="unsupported database"):
+        Store.open("mysql://localhost/x")
+
+
+def test_unreachable_postgres_is_a_store_error() -> None:
+    with pytest.raises(StoreError, match="cannot open database"):
+        Store.open("postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_utcnow_is_aware() -> None:
+    assert utcnow().tzinfo is UTC
