@@ -106,7 +106,7 @@ def asks(store: Store) -> Store:
             for iid, who, days, text, thread in rows
         ],
     )
-    # Ada is a close tie; the owner already answered Cy in thread t3
+    # Ada is a close tie; the owner already answered Cy (a reply to Cy in thread t3)
     store.upsert(
         schema.interactions,
         [
@@ -128,11 +128,24 @@ def asks(store: Store) -> Store:
                 "platform": "mastodon",
                 "kind": "reply",
                 "actor_account": OWNER,
+                "target_account": _acc("cy"),
                 "occurred_at": NOW - timedelta(days=1),
                 "text": "Try this",
                 "direction": "given",
                 "thread_id": "t3",
-            }
+            },
+            # a public thread is shared: the owner's later post in Ada's thread, addressed to
+            # nobody in particular, does not answer Ada
+            {
+                "interaction_id": "aside",
+                "platform": "mastodon",
+                "kind": "reply",
+                "actor_account": OWNER,
+                "occurred_at": NOW - timedelta(hours=5),
+                "text": "Great thread everyone",
+                "direction": "given",
+                "thread_id": "t1",
+            },
         ],
     )
     recompute(store, now=NOW, settings=Settings())

@@ -124,6 +124,16 @@ def test_filters(talk: Store) -> None:
     assert [s.name for s in who(talk, "data tables", now=NOW)] == ["Cy"]
 
 
+def test_other_forms_of_a_word_match(talk: Store) -> None:
+    # the index stems English words: the topic "accessibility" finds "Accessible data tables"
+    assert [s.name for s in who(talk, "accessibility", now=NOW)] == ["Cy"]
+    assert [s.name for s in who(talk, "table", now=NOW)] == ["Cy"]
+    assert [s.name for s in who(talk, "packages", since=timedelta(days=30), now=NOW)] == [
+        "Ada",
+        "Dee",
+    ]
+
+
 @pytest.mark.parametrize("query", ['"', "AND", "*", "OR NOT", "  ", "(", "NEAR"])
 def test_operator_only_queries_are_a_clear_error(talk: Store, query: str) -> None:
     with pytest.raises(InputError, match="no words to search"):

@@ -80,7 +80,10 @@ def help_requests(
 ) -> list[HelpRequest]:
     """Unanswered help requests about ``topics`` from the last ``since``, best first.
 
-    Answered means the owner wrote in the same thread, or wrote to the asker, after it.
+    Answered means the owner wrote to the asker after it (a reply to them, a message, a
+    comment under theirs), or wrote in the same private conversation after it. A public thread
+    is not enough: a blog post's comments or a busy conversation share one thread, and the
+    owner's reply to someone else there does not answer this asker.
     """
     if not topics:
         return []
@@ -136,7 +139,10 @@ def help_requests(
                 conn.execute(
                     sa.select(i.c.thread_id, sa.func.max(i.c.occurred_at))
                     .where(
-                        i.c.workspace_id == ws, i.c.direction == "given", i.c.thread_id.in_(threads)
+                        i.c.workspace_id == ws,
+                        i.c.direction == "given",
+                        i.c.kind == "dm",
+                        i.c.thread_id.in_(threads),
                     )
                     .group_by(i.c.thread_id)
                 ).all()

@@ -5,7 +5,9 @@ in the ledger). New rows are indexed in bulk after an import by rowid watermark,
 cheaper than a trigger per row during the import; updates and deletes of already indexed rows
 are kept in step by triggers. PostgreSQL: a stored ``tsvector`` column with a GIN index, which
 the database maintains itself. Both are created by migration 0003 and sit behind
-:func:`ensure_index` and :func:`match_clause`.
+:func:`ensure_index` and :func:`match_clause`. Both stem English words (migration 0005: FTS5's
+Porter tokenizer, PostgreSQL's ``english`` configuration), so a search for "accessible" also
+finds "accessibility" and "packages" finds "packaging".
 
 User queries never reach the engine raw: :func:`parse_query` turns them into a safe form, so
 FTS syntax (``"``, ``AND``, ``*``, ``NEAR``) is searched as words, never as operators.
@@ -112,7 +114,7 @@ def match_clause(store: Store, terms: list[str]) -> Any:
     if store.dialect == "postgresql":
         return sa.and_(
             schema.interactions.c.workspace_id == store.workspace_id,
-            sa.text("interactions.tsv @@ to_tsquery('simple', :q)").bindparams(q=_tsquery(terms)),
+            sa.text("interactions.tsv @@ to_tsquery('english', :q)").bindparams(q=_tsquery(terms)),
         )
     return sa.text(
         f"interactions.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q) "
