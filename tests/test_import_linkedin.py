@@ -432,3 +432,28 @@ def _counts(db: Path) -> dict[str, int]:
         return ledger(store)
     finally:
         store.close()
+
+
+def test_common_file_names_in_someone_elses_export_are_not_read(tmp_path: Path) -> None:
+    # another service's export can hold a messages.csv or a Profile.csv of its own: listed as
+    # not read, no error; the same file beside real LinkedIn files is a damaged export: exit 2
+    foreign = tmp_path / "other-service.zip"
+    with zipfile.ZipFile(foreign, "w") as z:
+        z.writestr("inbox/messages.csv", "thread,sender,body\n1,ann,hi\n")
+        z.writestr("Profile.csv", "id,nickname\n7,ann\n")
+    db = tmp_path / "n.db"
+    result = runner.invoke(app, ["--db", str(db), "import", str(foreign)])
+    assert result.exit_code == 0, result.output
+    assert "inbox/messages.csv" in result.output
+    assert _counts(db) == dict.fromkeys(EXPECTED, 0)
+
+    damaged = tmp_path / "linkedin.zip"
+    with zipfile.ZipFile(damaged, "w") as z:
+        z.write(EXPORT / "Connections.csv", "Connections.csv")
+        z.writestr("messages.csv", "thread,sender,body\n1,ann,hi\n")
+    result = runner.invoke(app, ["--db", str(db), "import", str(damaged)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {damaged}:messages.csv: does not look like a LinkedIn messages.csv"
+    )
+    assert _counts(db) == dict.fromkeys(EXPECTED, 0)

@@ -111,6 +111,11 @@ def discover(paths: list[str]) -> tuple[list[SourceFile], list[str]]:
     found: list[SourceFile] = []
     skipped: list[str] = []
     for given in paths:
+        # files named like one netweave reads but with other content: an error if the same
+        # export holds files of that platform (a damaged file), else someone else's file with
+        # a common name (messages.csv, friends.json) that is listed as not read
+        suspects: list[tuple[str, str, set[str]]] = []
+        platforms: set[str] = set()
         path = Path(given)
         if not path.exists():
             raise InputError(given, None, "no such file or folder")
@@ -143,19 +148,26 @@ def discover(paths: list[str]) -> tuple[list[SourceFile], list[str]]:
             matched = entries_for(inner or path.name, head)
             if not matched:
                 named = [e for e in REGISTRY if e.name_matches(inner or path.name)]
-                if named or not inner:
-                    # named like a file netweave reads (or given on its own): say what is wrong
-                    if size == 0:
-                        reason = "empty file"
-                    elif named:
-                        reason = f"does not look like a {named[0].description or named[0].source}"
-                    else:
-                        reason = "not a format netweave can import"
+                if size == 0:
+                    reason = "empty file"
+                elif named:
+                    reason = f"does not look like a {named[0].description or named[0].source}"
+                else:
+                    reason = "not a format netweave can import"
+                if not inner:  # a file given on its own: say what is wrong with it
                     raise InputError(label, None, reason)
-                skipped.append(label)
+                if named:
+                    suspects.append((label, reason, {e.platform for e in named}))
+                else:
+                    skipped.append(label)
                 continue
             for entry in matched[:1]:
                 found.append(SourceFile(given, inner, size, fingerprint, entry, opener))
+                platforms.add(entry.platform)
+        for label, reason, named_platforms in suspects:
+            if named_platforms & platforms:
+                raise InputError(label, None, reason)
+            skipped.append(label)
     found.sort(key=lambda f: (f.entry.priority, f.origin, _natural(f.inner)))
     return found, skipped
 
