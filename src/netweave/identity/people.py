@@ -10,9 +10,29 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ..errors import NotFound
 from ..store import schema
 
-__all__ = ["reassign_person"]
+__all__ = ["person_name", "reassign_person"]
+
+
+def person_name(conn: sa.Connection, ws: str, person_id: str) -> str:
+    """The person's display name; NotFound if there is no such person in the workspace.
+
+    >>> from netweave.store import Store
+    >>> with Store.open("sqlite://").connect() as conn:
+    ...     person_name(conn, "local", "nobody")
+    Traceback (most recent call last):
+    ...
+    netweave.errors.NotFound: no person matches 'nobody'
+    """
+    p = schema.people
+    name = conn.execute(
+        sa.select(p.c.display_name).where(p.c.workspace_id == ws, p.c.person_id == person_id)
+    ).scalar_one_or_none()
+    if name is None:
+        raise NotFound("person", person_id)
+    return str(name)
 
 
 def reassign_person(conn: sa.Connection, ws: str, old: str, new: str) -> None:

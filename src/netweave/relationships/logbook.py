@@ -14,23 +14,14 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from ..errors import InputError, NotFound
+from ..errors import InputError
+from ..identity.people import person_name
 from ..store import Store, make_id, schema, utcnow
 
 __all__ = ["LOG_KINDS", "log_interaction", "set_cadence", "set_circle"]
 
 LOG_KINDS = ("meeting", "call", "email", "dm", "comment")
 CIRCLE_SIZES = (5, 15, 50, 150)
-
-
-def _person_name(conn: sa.Connection, ws: str, person_id: str) -> str:
-    p = schema.people
-    name = conn.execute(
-        sa.select(p.c.display_name).where(p.c.workspace_id == ws, p.c.person_id == person_id)
-    ).scalar_one_or_none()
-    if name is None:
-        raise NotFound("person", person_id)
-    return str(name)
 
 
 def log_interaction(
@@ -56,7 +47,7 @@ def log_interaction(
     ws = store.workspace_id
     now = utcnow()
     with store.transaction() as conn:
-        name = _person_name(conn, ws, person_id)
+        name = person_name(conn, ws, person_id)
         owner = make_id("account", "manual", "self")
         theirs = make_id("account", "manual", person_id)
         store.upsert(
@@ -140,7 +131,7 @@ def set_cadence(
 def _update_person(store: Store, person_id: str, **values: object) -> None:
     p = schema.people
     with store.transaction() as conn:
-        _person_name(conn, store.workspace_id, person_id)
+        person_name(conn, store.workspace_id, person_id)
         conn.execute(
             sa.update(p)
             .where(p.c.workspace_id == store.workspace_id, p.c.person_id == person_id)

@@ -14,23 +14,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..errors import InputError, NotFound
+from ..errors import InputError
+from ..identity.people import person_name
 from ..store import Store, make_id, schema, utcnow
 
 __all__ = ["NOTE_KINDS", "add_note", "notes_for", "nothing_learned"]
 
 # Display order: what they need comes first.
 NOTE_KINDS = ("need", "life_event", "interest", "fact", "note")
-
-
-def _require_person(conn: sa.Connection, ws: str, person_id: str) -> str:
-    p = schema.people
-    name = conn.execute(
-        sa.select(p.c.display_name).where(p.c.workspace_id == ws, p.c.person_id == person_id)
-    ).scalar_one_or_none()
-    if name is None:
-        raise NotFound("person", person_id)
-    return str(name)
 
 
 def add_note(
@@ -43,7 +34,7 @@ def add_note(
         raise InputError("", None, "a note needs some text")
     when = when or utcnow()
     with store.transaction() as conn:
-        _require_person(conn, store.workspace_id, person_id)
+        person_name(conn, store.workspace_id, person_id)
         note_id = make_id("note", person_id, kind, text.strip(), when.isoformat())
         store.upsert(
             schema.notes,
