@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from ..errors import InputError, NotFound
 from ..store import Store, schema, utcnow
+from .people import accounts_people
 from .resolve import ResolveReport, resolve
 
 __all__ = [
@@ -67,15 +68,7 @@ def find_person(store: Store, text: str) -> dict[str, Any]:
             conn.execute(
                 sa.select(link.c.person_id)
                 .distinct()
-                .select_from(
-                    a.join(
-                        link,
-                        sa.and_(
-                            link.c.workspace_id == a.c.workspace_id,
-                            link.c.account_id == a.c.account_id,
-                        ),
-                    )
-                )
+                .select_from(accounts_people(people=False, outer=False))
                 .where(
                     a.c.workspace_id == ws,
                     sa.or_(sa.func.lower(a.c.handle) == needle, sa.func.lower(a.c.key) == needle),
@@ -117,15 +110,7 @@ def person_accounts(store: Store, person_id: str) -> list[dict[str, Any]]:
                     link.c.score,
                     link.c.evidence,
                 )
-                .select_from(
-                    a.join(
-                        link,
-                        sa.and_(
-                            link.c.workspace_id == a.c.workspace_id,
-                            link.c.account_id == a.c.account_id,
-                        ),
-                    )
-                )
+                .select_from(accounts_people(people=False, outer=False))
                 .where(a.c.workspace_id == store.workspace_id, link.c.person_id == person_id)
                 .order_by(a.c.platform, a.c.account_id)
             )
@@ -163,21 +148,7 @@ def proposals(store: Store) -> list[dict[str, Any]]:
                         link.c.person_id,
                         p.c.display_name.label("person"),
                     )
-                    .select_from(
-                        a.join(
-                            link,
-                            sa.and_(
-                                link.c.workspace_id == a.c.workspace_id,
-                                link.c.account_id == a.c.account_id,
-                            ),
-                        ).join(
-                            p,
-                            sa.and_(
-                                p.c.workspace_id == link.c.workspace_id,
-                                p.c.person_id == link.c.person_id,
-                            ),
-                        )
-                    )
+                    .select_from(accounts_people(outer=False))
                     .where(a.c.workspace_id == ws, a.c.account_id.in_(ids))
                 ).mappings()
             }

@@ -13,7 +13,25 @@ import sqlalchemy as sa
 from ..errors import NotFound
 from ..store import schema
 
-__all__ = ["person_name", "reassign_person"]
+__all__ = ["accounts_people", "person_name", "reassign_person"]
+
+
+def accounts_people(*, people: bool = True, outer: bool = True) -> sa.Join:
+    """``accounts`` joined to their ``account_links`` (and ``people``), within one workspace.
+
+    ``outer`` keeps accounts not resolved to a person yet (their person columns are NULL).
+
+    >>> print(accounts_people(people=False, outer=False))  # doctest: +NORMALIZE_WHITESPACE
+    accounts JOIN account_links ON account_links.workspace_id = accounts.workspace_id
+    AND account_links.account_id = accounts.account_id
+    """
+    a, link, p = schema.accounts, schema.account_links, schema.people
+    on_link = sa.and_(link.c.workspace_id == a.c.workspace_id, link.c.account_id == a.c.account_id)
+    joined = a.outerjoin(link, on_link) if outer else a.join(link, on_link)
+    if not people:
+        return joined
+    on_person = sa.and_(p.c.workspace_id == link.c.workspace_id, p.c.person_id == link.c.person_id)
+    return joined.outerjoin(p, on_person) if outer else joined.join(p, on_person)
 
 
 def person_name(conn: sa.Connection, ws: str, person_id: str) -> str:

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from ..errors import InputError
 from ..store import Store, schema, utcnow
 from .normalize import references_in
+from .people import accounts_people
 
 __all__ = ["Reunion", "mastodon_csv", "reunion"]
 
@@ -119,19 +120,7 @@ def reunion(
                 link.c.person_id,
                 p.c.display_name.label("person"),
             )
-            .select_from(
-                a.outerjoin(
-                    link,
-                    sa.and_(
-                        link.c.workspace_id == a.c.workspace_id, link.c.account_id == a.c.account_id
-                    ),
-                ).outerjoin(
-                    p,
-                    sa.and_(
-                        p.c.workspace_id == link.c.workspace_id, p.c.person_id == link.c.person_id
-                    ),
-                )
-            )
+            .select_from(accounts_people())
             .where(a.c.workspace_id == ws, a.c.platform == from_platform, ~a.c.is_owner)
             .order_by(a.c.account_id)
         ).all()
@@ -141,15 +130,7 @@ def reunion(
         if person_ids:
             for row in conn.execute(
                 sa.select(link.c.person_id, a.c.platform, a.c.key, a.c.handle, link.c.evidence)
-                .select_from(
-                    a.join(
-                        link,
-                        sa.and_(
-                            link.c.workspace_id == a.c.workspace_id,
-                            link.c.account_id == a.c.account_id,
-                        ),
-                    )
-                )
+                .select_from(accounts_people(people=False, outer=False))
                 .where(
                     a.c.workspace_id == ws,
                     link.c.person_id.in_(person_ids),

@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..identity.people import accounts_people
 from ..store import Store, schema, utcnow
 from .search import ensure_index, match_clause, parse_query
 
@@ -161,21 +162,7 @@ def help_requests(
                     ts.c.strength,
                 )
                 .select_from(
-                    a.outerjoin(
-                        link,
-                        sa.and_(
-                            link.c.workspace_id == a.c.workspace_id,
-                            link.c.account_id == a.c.account_id,
-                        ),
-                    )
-                    .outerjoin(
-                        p,
-                        sa.and_(
-                            p.c.workspace_id == link.c.workspace_id,
-                            p.c.person_id == link.c.person_id,
-                        ),
-                    )
-                    .outerjoin(
+                    accounts_people().outerjoin(
                         ts,
                         sa.and_(
                             ts.c.workspace_id == link.c.workspace_id,

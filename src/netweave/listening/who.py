@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..identity.people import accounts_people
 from ..store import Store, schema, utcnow
 from .search import ensure_index, match_clause, parse_query
 
@@ -61,7 +62,7 @@ def who(
     terms = parse_query(query)
     ensure_index(store)
     now = now or utcnow()
-    i, a, link, p = schema.interactions, schema.accounts, schema.account_links, schema.people
+    i, a, p = schema.interactions, schema.accounts, schema.people
     match = match_clause(store, terms)
     cut180, cut30 = now - timedelta(days=180), now - timedelta(days=30)
     n_all = sa.func.count()
@@ -121,19 +122,7 @@ def who(
                 p.c.display_name,
                 p.c.is_owner,
             )
-            .select_from(
-                a.outerjoin(
-                    link,
-                    sa.and_(
-                        link.c.workspace_id == a.c.workspace_id, link.c.account_id == a.c.account_id
-                    ),
-                ).outerjoin(
-                    p,
-                    sa.and_(
-                        p.c.workspace_id == link.c.workspace_id, p.c.person_id == link.c.person_id
-                    ),
-                )
-            )
+            .select_from(accounts_people())
             .where(a.c.workspace_id == store.workspace_id, a.c.account_id.in_(accounts))
         ):
             names[acc] = acc_name
