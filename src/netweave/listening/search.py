@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from ..errors import InputError
 from ..store import Store, schema
 
-__all__ = ["ensure_index", "indexed_text", "match_clause", "parse_query"]
+__all__ = ["ensure_index", "indexed_text", "match_clause", "match_value", "parse_query"]
 
 _PHRASE = re.compile(r'"([^"]*)"')
 _WORD = re.compile(r"[\w][\w'’.-]*[\w]|[\w]", re.UNICODE)
@@ -103,23 +103,41 @@ def ensure_index(store: Store) -> int:
         return int(added or 0)
 
 
-def match_clause(store: Store, terms: list[str]) -> Any:
+def match_clause(store: Store, terms: list[str] | None = None) -> Any:
     """A WHERE clause selecting this workspace's interactions whose text matches every term.
+
+    Without ``terms`` the clause's ``fts_query`` parameter is left for execution time (give it
+    :func:`match_value`), so a statement built once serves every query.
 
     On SQLite the full-text match runs first and the ledger rows are then fetched by rowid
     (``rowid IN (SELECT ... MATCH ...)``). The workspace test is written ``+workspace_id``, which
     tells SQLite's planner not to drive the query from a workspace index instead: that scans
     every row of the workspace (40x slower on 100k posts).
     """
+    query: sa.BindParameter[Any] = sa.bindparam(
+        "fts_query", match_value(store, terms) if terms else None
+    )
+    ws: sa.BindParameter[Any] = sa.bindparam("fts_workspace", store.workspace_id)
     if store.dialect == "postgresql":
         return sa.and_(
-            schema.interactions.c.workspace_id == store.workspace_id,
-            sa.text("interactions.tsv @@ to_tsquery('english', :q)").bindparams(q=_tsquery(terms)),
+            schema.interactions.c.workspace_id == ws,
+            sa.text("interactions.tsv @@ to_tsquery('english', :fts_query)").bindparams(query),
         )
     return sa.text(
-        f"interactions.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q) "
-        "AND +interactions.workspace_id = :ws"
-    ).bindparams(q=_fts5_expression(terms), ws=store.workspace_id)
+        f"interactions.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH "
+        ":fts_query) AND +interactions.workspace_id = :fts_workspace"
+    ).bindparams(query, ws)
+
+
+def match_value(store: Store, terms: list[str]) -> str:
+    """The engine's query for ``terms``: the value of a match clause's ``fts_query``.
+
+    >>> match_value(Store.open("sqlite://"), ["python", "wheel building"])
+    '"python" AND "wheel building"'
+    """
+    if store.dialect == "postgresql":
+        return _tsquery(terms)
+    return _fts5_expression(terms)
 
 
 def indexed_text(terms: list[str]) -> str:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ..identity.people import accounts_people
 from ..store import Store, schema, utcnow
-from .search import ensure_index, match_clause, parse_query
+from .search import ensure_index, match_clause, match_value, parse_query
 
 __all__ = ["Speaker", "who"]
 
@@ -62,92 +62,47 @@ def who(
     terms = parse_query(query)
     ensure_index(store)
     now = now or utcnow()
-    i, a, p = schema.interactions, schema.accounts, schema.people
-    match = match_clause(store, terms)
-    cut180, cut30 = now - timedelta(days=180), now - timedelta(days=30)
-    n_all = sa.func.count()
-    n180 = sa.func.sum(sa.case((i.c.occurred_at >= cut180, 1), else_=0))
-    n30 = sa.func.sum(sa.case((i.c.occurred_at >= cut30, 1), else_=0))
-    q = (
-        sa.select(
-            i.c.actor_account,
-            n_all.label("n"),
-            n180.label("n180"),
-            n30.label("n30"),
-            sa.func.max(i.c.occurred_at).label("last"),
-            # SQLite returns a bare column from the row that gave max(): the latest post
-            (
-                sa.literal_column("interactions.rowid") if store.dialect == "sqlite" else sa.null()
-            ).label("latest"),
-        )
-        .where(
-            match,
-            i.c.actor_account.is_not(None),
-            i.c.direction != "given",
-        )
-        .group_by(i.c.actor_account)
-        # log(1+a) + log(1+b) + log(1+c) ranks like (1+a)(1+b)(1+c): the engine ranks and
-        # keeps the strongest accounts, no per-row work in Python
-        .order_by(
-            ((1 + n_all) * (1 + n180) * (1 + n30)).desc(),
-            sa.func.max(i.c.occurred_at).desc(),
-            i.c.actor_account,
-        )
-        .limit(max(limit * 5, 50))
-    )
-    if since is not None:
-        q = q.where(i.c.occurred_at >= now - since)
-    if platform:
-        q = q.where(i.c.platform == platform)
+    sqlite = store.dialect == "sqlite"
+    statement = _ranking(store, since is not None, bool(platform))
+    params: dict[str, Any] = {
+        "fts_query": match_value(store, terms),
+        "cut180": now - timedelta(days=180),
+        "cut30": now - timedelta(days=30),
+        "since_cut": now - since if since is not None else None,
+        "platform": platform,
+        # accounts are merged into people afterwards, so a few more than ``limit`` are kept
+        "top_n": max(limit * 2, 40),
+    }
     with store.connect() as conn:
-        per_account = list(conn.execute(q).all())
-        if not per_account:
+        ranked_accounts = conn.execute(statement, params).all()
+        if not ranked_accounts:
             return []
-
-        def score(n: int, n180: int, n30: int) -> float:
-            return math.log1p(n) + math.log1p(n180) + math.log1p(n30)
-
-        top = per_account
-        accounts = [r.actor_account for r in top]
-        # one query for the accounts' names and people (and whether that person is the owner)
-        people: dict[str, str] = {}
-        names: dict[str, str] = {}
-        person_names: dict[str, str] = {}
-        owner_people: set[str] = set()
-        for acc, acc_name, person_id, person_name, is_owner in conn.execute(
-            sa.select(
-                a.c.account_id,
-                sa.func.coalesce(a.c.display_name, a.c.handle, a.c.key),
-                p.c.person_id,
-                p.c.display_name,
-                p.c.is_owner,
-            )
-            .select_from(accounts_people())
-            .where(a.c.workspace_id == store.workspace_id, a.c.account_id.in_(accounts))
-        ):
-            names[acc] = acc_name
-            if person_id is not None:
-                people[acc] = person_id
-                person_names[person_id] = person_name
-                if is_owner:
-                    owner_people.add(person_id)
         grouped: dict[str, dict[str, Any]] = defaultdict(
-            lambda: {"n": 0, "n180": 0, "n30": 0, "last": None, "accounts": []}
+            lambda: {"n": 0, "n180": 0, "n30": 0, "last": None, "accounts": [], "name": None}
         )
-        for r in top:
-            key = people.get(r.actor_account) or f"account:{r.actor_account}"
-            if key in owner_people:
+        evidence: dict[str, dict[str, Any]] = {}
+        for r in ranked_accounts:
+            if r.is_owner:
                 continue
+            key = r.person_id or f"account:{r.actor_account}"
             g = grouped[key]
             g["n"] += r.n
             g["n180"] += r.n180
             g["n30"] += r.n30
             g["last"] = max(x for x in (g["last"], r.last) if x is not None)
             g["accounts"].append(r.actor_account)
+            g["name"] = g["name"] or r.person_name or r.account_name
+            if sqlite and r.text is not None:
+                evidence[r.actor_account] = {
+                    "when": r.occurred_at,
+                    "text": r.text,
+                    "url": r.url,
+                    "platform": r.platform,
+                }
         ranked = sorted(
             grouped.items(),
             key=lambda kv: (
-                -score(kv[1]["n"], kv[1]["n180"], kv[1]["n30"]),
+                -_score(kv[1]["n"], kv[1]["n180"], kv[1]["n30"]),
                 -kv[1]["last"].timestamp(),
                 kv[0],
             ),
@@ -155,42 +110,107 @@ def who(
         speakers = []
         owner_of: dict[str, Speaker] = {}
         for key, g in ranked[:limit]:
-            person_id = None if key.startswith("account:") else key
-            name = person_names.get(key) if person_id else None
-            speakers.append(
-                Speaker(
-                    person_id,
-                    name or names.get(g["accounts"][0]) or "?",
-                    round(score(g["n"], g["n180"], g["n30"]), 3),
-                    g["n"],
-                    g["n180"],
-                    g["n30"],
-                    g["last"],
-                )
+            speaker = Speaker(
+                None if key.startswith("account:") else key,
+                g["name"] or "?",
+                round(_score(g["n"], g["n180"], g["n30"]), 3),
+                g["n"],
+                g["n180"],
+                g["n30"],
+                g["last"],
             )
-            owner_of.update(dict.fromkeys(g["accounts"], speakers[-1]))
-        latest = [r.latest for r in top if r.latest is not None and r.actor_account in owner_of]
-        if samples > 1 or not latest:
-            _attach_samples(conn, owner_of, match, samples)
+            speakers.append(speaker)
+            owner_of.update(dict.fromkeys(g["accounts"], speaker))
+        if samples > 1 or not sqlite:
+            _attach_samples(conn, owner_of, match_clause(store, terms), samples)
         else:
-            _attach_latest(conn, owner_of, latest)
+            posts = sorted(
+                ((acc, evidence[acc]) for acc in owner_of if acc in evidence),
+                key=lambda x: x[1]["when"],
+                reverse=True,
+            )
+            for acc, post in posts:
+                owner_of[acc].samples.append(post)
     return speakers
 
 
-def _attach_latest(
-    conn: sa.Connection,
-    owner_of: dict[str, Speaker],
-    rowids: list[int],
-) -> None:
-    """The latest matching post of each account, fetched by rowid (no second search)."""
-    i = schema.interactions
-    rows = conn.execute(
-        sa.select(i.c.actor_account, i.c.occurred_at, i.c.text, i.c.url, i.c.platform)
-        .where(sa.literal_column("interactions.rowid").in_(rowids))
-        .order_by(i.c.occurred_at.desc())
-    ).all()
-    for acc, when, text, url, platform in rows:
-        owner_of[acc].samples.append({"when": when, "text": text, "url": url, "platform": platform})
+_STATEMENTS: dict[tuple[str, str, bool, bool], sa.Select[Any]] = {}
+
+
+def _ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
+    """The ranking statement, built once per shape (values are bound at execution).
+
+    Building a statement with a subquery and an alias costs more than running it on a large
+    index, so it is kept per (backend, workspace, filters).
+    """
+    key = (store.dialect, store.workspace_id, since, platform)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = _build_ranking(store, since, platform)
+    return statement
+
+
+def _build_ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
+    """Accounts whose matching posts count most, with their names, people and latest post.
+
+    Counted three times over: all matching posts, those of the last 180 and of the last 30
+    days; log(1+a) + log(1+b) + log(1+c) ranks like (1+a)(1+b)(1+c), so the engine ranks and
+    keeps the strongest accounts with no per-row work in Python. On SQLite the latest matching
+    post comes along too, in the same round trip.
+    """
+    i, a, p = schema.interactions, schema.accounts, schema.people
+    sqlite = store.dialect == "sqlite"
+    n_all = sa.func.count()
+    n180 = sa.func.sum(sa.case((i.c.occurred_at >= sa.bindparam("cut180"), 1), else_=0))
+    n30 = sa.func.sum(sa.case((i.c.occurred_at >= sa.bindparam("cut30"), 1), else_=0))
+    top = (
+        sa.select(
+            i.c.actor_account,
+            n_all.label("n"),
+            n180.label("n180"),
+            n30.label("n30"),
+            sa.func.max(i.c.occurred_at).label("last"),
+            # SQLite returns a bare column from the row that gave max(): the latest post
+            (sa.literal_column("interactions.rowid") if sqlite else sa.null()).label("latest"),
+        )
+        .where(match_clause(store), i.c.actor_account.is_not(None), i.c.direction != "given")
+        .group_by(i.c.actor_account)
+        .order_by(
+            ((1 + n_all) * (1 + n180) * (1 + n30)).desc(),
+            sa.func.max(i.c.occurred_at).desc(),
+            i.c.actor_account,
+        )
+        .limit(sa.bindparam("top_n", type_=sa.Integer))
+    )
+    if since:
+        top = top.where(i.c.occurred_at >= sa.bindparam("since_cut"))
+    if platform:
+        top = top.where(i.c.platform == sa.bindparam("platform"))
+    t = top.subquery("top")
+    columns: list[Any] = [
+        t.c.actor_account,
+        t.c.n,
+        t.c.n180,
+        t.c.n30,
+        t.c.last,
+        sa.func.coalesce(a.c.display_name, a.c.handle, a.c.key).label("account_name"),
+        p.c.person_id,
+        p.c.display_name.label("person_name"),
+        p.c.is_owner,
+    ]
+    joined = t.join(
+        accounts_people(),
+        sa.and_(a.c.workspace_id == store.workspace_id, a.c.account_id == t.c.actor_account),
+    )
+    if sqlite:
+        latest = i.alias("latest")
+        columns += [latest.c.occurred_at, latest.c.text, latest.c.url, latest.c.platform]
+        joined = joined.outerjoin(latest, sa.literal_column("latest.rowid") == t.c.latest)
+    return sa.select(*columns).select_from(joined)
+
+
+def _score(n: int, n180: int, n30: int) -> float:
+    return math.log1p(n) + math.log1p(n180) + math.log1p(n30)
 
 
 def _attach_samples(
