@@ -463,4 +463,6 @@ def recompute(
     with store.transaction():
         store.upsert(schema.tie_scores, scores, on_conflict="replace", batch_size=5000)
         store.upsert(schema.tie_history, history, on_conflict="replace", batch_size=5000)
+    if labelled:
+        store.analyze()  # when the ledger grew a lot, let the query planner know
     return RecomputeReport(labelled, len(scores), full)

@@ -211,6 +211,36 @@ class Store:
         """Release every pooled connection."""
         self.engine.dispose()
 
+    def analyze(self, *, force: bool = False) -> bool:
+        """Refresh the query planner's statistics when the ledger grew; True if it did.
+
+        Without them SQLite cannot tell that 40 people's rows are fewer than a 90-day window
+        and scans the window. A full ``ANALYZE`` reads every index (about a second per million
+        interactions), so it runs only when there are no statistics yet or the interactions
+        grew by a quarter since the last one (or ``force``). Sampled statistics
+        (``analysis_limit``) are cheaper but misjudge how many rows a workspace holds, which
+        is what leads SQLite astray here.
+
+        >>> Store.open("sqlite://").analyze(force=True)
+        True
+        """
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite" and not force:
+                rows = conn.exec_driver_sql(
+                    "SELECT coalesce(max(rowid), 0) FROM interactions"
+                ).scalar_one()
+                seen = conn.exec_driver_sql(
+                    "SELECT stat FROM sqlite_stat1 WHERE tbl = 'interactions' LIMIT 1"
+                    if _has_stat1(conn)
+                    else "SELECT NULL"
+                ).scalar()
+                before = int(str(seen).split()[0]) if seen else 0
+                if before and rows <= before * 1.25:
+                    return False
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+        return True
+
     # --- migrations ---------------------------------------------------------------------------
 
     def _alembic_config(self, conn: Connection) -> Config:
@@ -492,3 +522,11 @@ class Store:
                     query = query.where(table.c.workspace_id == self.workspace_id)
                 out[name] = int(conn.execute(query).scalar_one())
         return out
+
+
+def _has_stat1(conn: Connection) -> bool:
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'"
+        ).scalar()
+    )
