@@ -7,8 +7,10 @@ from typing import Any, cast
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from ..errors import InputError
+from ..exporters import forget as forget_mod
 from ..store import Store, portable
 from ..store import backup as backups
 from ._output import emit, state
@@ -87,3 +89,41 @@ def migrate_to(
             f"Use it with NETWEAVE_DATABASE_URL or --db."
         ),
     )
+
+
+def forget(
+    ctx: typer.Context,
+    person: str = typer.Argument(..., help="Name, handle or id of the person to forget."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Remove every trace of a person, then prove it with counts and a search."""
+    store = state(ctx).store()
+    if not yes:
+        plan = forget_mod.preview(store, person)
+        rows = sum(plan.before.values())
+        typer.echo(
+            f"forget {plan.name} ({plan.person_id}): {len(plan.accounts)} accounts, "
+            f"{rows} rows mentioning them, handles {', '.join(plan.handles) or '(none)'}",
+            err=True,
+        )
+        if not typer.confirm("This cannot be undone. Forget them?", err=True):
+            typer.echo("nothing changed", err=True)
+            raise typer.Exit(1)
+    report = forget_mod.forget(store, person)
+
+    def render(con: Console) -> None:
+        con.print(f"forgot [bold]{report.name}[/] and {len(report.accounts)} accounts")
+        table = Table("table", "rows before", "after", box=None, pad_edge=False)
+        for name, count in report.before.items():
+            if count:
+                table.add_row(name, str(count), str(report.after.get(name, 0)))
+        con.print(table)
+        for handle, hits in report.search_before.items():
+            con.print(
+                f"search for {handle!r}: {hits} before, {report.search_after.get(handle, 0)} after"
+            )
+        if report.redacted:
+            con.print(f"handle blanked out of {report.redacted} texts by others")
+        con.print("[dim]a re-import of an old export would bring them back; delete those too[/]")
+
+    emit(ctx, report.as_dict(), render)
