@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import InputError
+from ..exporters import files
 from ..exporters import forget as forget_mod
 from ..store import Store, portable
 from ..store import backup as backups
@@ -125,5 +126,23 @@ def forget(
         if report.redacted:
             con.print(f"handle blanked out of {report.redacted} texts by others")
         con.print("[dim]a re-import of an old export would bring them back; delete those too[/]")
+
+    emit(ctx, report.as_dict(), render)
+
+
+def export(
+    ctx: typer.Context,
+    directory: Path = typer.Argument(..., help="A new (or empty) folder to write into."),
+) -> None:
+    """Export everything: every table as JSON and CSV, people as vCard, meet-ups as ICS."""
+    report = files.export(state(ctx).store(), directory)
+
+    def render(con: Console) -> None:
+        tables = sum(1 for name in report.files if name.startswith("json/"))
+        con.print(
+            f"exported {tables} tables as JSON and CSV, "
+            f"{report.files['people.vcf']} people (people.vcf), "
+            f"{report.files['meetups.ics']} planned meet-ups (meetups.ics) to {report.directory}"
+        )
 
     emit(ctx, report.as_dict(), render)

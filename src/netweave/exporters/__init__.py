@@ -3,9 +3,9 @@ forgetting a person completely (:mod:`.forget`).
 
 Example:
 
-    >>> from netweave.exporters.forget import REDACTED
-    >>> REDACTED
-    '[forgotten]'
+    >>> from netweave.exporters.files import csv_safe
+    >>> csv_safe("=1+1")
+    "'=1+1"
 """
 
 from __future__ import annotations
