@@ -13,6 +13,7 @@ from netweave.exporters import forget as forget_mod
 from netweave.listening.search import ensure_index, match_clause
 from netweave.store import Store, schema
 
+from .conftest import DATA
 from .richdb import build, run
 
 # columns that, by name, hold the id of a person or an account
@@ -100,7 +101,7 @@ def test_forget_removes_every_trace_and_proves_it(rich_db: str) -> None:
     person_id = shown["person"]["person_id"]
     ids = [person_id, *(a["account_id"] for a in shown["accounts"])]
     with store.connect() as conn:
-        before = forget_mod.mentions(conn, ids)
+        before = forget_mod.mentions(conn, ids, store.workspace_id)
     assert before["identity_events"] >= 1
     assert before["interactions"] >= 1
     assert _hits(store, "terrillific") >= 1
@@ -113,7 +114,7 @@ def test_forget_removes_every_trace_and_proves_it(rich_db: str) -> None:
     assert "nothing changed" in out
     store = Store.open(url, migrate=False)
     with store.connect() as conn:
-        assert forget_mod.mentions(conn, ids) == before
+        assert forget_mod.mentions(conn, ids, store.workspace_id) == before
     store.close()
 
     code, out = run("--db", rich_db, "forget", "terrillific", stdin="y\n")
@@ -124,7 +125,7 @@ def test_forget_removes_every_trace_and_proves_it(rich_db: str) -> None:
     store = Store.open(url, migrate=False)
     try:
         with store.connect() as conn:
-            after = forget_mod.mentions(conn, ids)
+            after = forget_mod.mentions(conn, ids, store.workspace_id)
             texts = list(conn.execute(sa.select(schema.notes.c.text)).scalars())
         assert after == dict.fromkeys(after, 0)
         assert _hits(store, "terrillific") == 0
@@ -149,3 +150,16 @@ def test_forget_json_yes_and_bad_input(rich_db: str) -> None:
     code, out = run("--db", rich_db, "forget", "Mia Okafor", "--yes")
     assert code == 2, out
     assert "Traceback" not in out
+
+
+def test_forget_touches_one_workspace_only(tmp_path: Path) -> None:
+    db = str(tmp_path / "two.db")
+    for ws in ("local", "team"):
+        code, out = run("--db", db, "-w", ws, "import", str(DATA / "twitter"))
+        assert code == 0, out
+    code, out = run("--db", db, "-w", "local", "forget", "terrillific", "--yes")
+    assert code == 0, out
+    assert run("--db", db, "-w", "local", "people", "show", "terrillific")[0] == 2
+    code, out = run("--db", db, "-w", "team", "--json", "people", "show", "terrillific")
+    assert code == 0, out
+    assert json.loads(out)["accounts"]

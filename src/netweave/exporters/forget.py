@@ -115,10 +115,12 @@ def _text_columns(table: sa.Table) -> list[sa.Column[Any]]:
     ]
 
 
-def mentions(conn: Connection, ids: list[str]) -> dict[str, int]:
-    """Rows per table (every workspace) with any of ``ids`` anywhere in a text or JSON column.
+def mentions(conn: Connection, ids: list[str], workspace_id: str) -> dict[str, int]:
+    """Rows per table of a workspace with any of ``ids`` anywhere in a text or JSON column.
 
     Ids are 24 hex characters, so a substring match finds them wherever they are quoted.
+    (Ids come from natural keys, so another workspace may hold the same account: it is not
+    this workspace's to forget.)
     """
     out: dict[str, int] = {}
     if not ids:
@@ -129,6 +131,8 @@ def mentions(conn: Connection, ids: list[str]) -> dict[str, int]:
             continue
         tests = [sa.cast(c, sa.Text).contains(i, autoescape=True) for c in columns for i in ids]
         query = sa.select(sa.func.count()).select_from(table).where(sa.or_(*tests))
+        if "workspace_id" in table.c:
+            query = query.where(table.c.workspace_id == workspace_id)
         out[str(table.name)] = int(conn.execute(query).scalar_one())
     return out
 
@@ -191,7 +195,7 @@ def preview(store: Store, who: str) -> ForgetReport:
     ensure_index(store)
     report = ForgetReport(person["person_id"], person["display_name"], accounts, handles)
     with store.connect() as conn:
-        report.before = mentions(conn, [report.person_id, *accounts])
+        report.before = mentions(conn, [report.person_id, *accounts], store.workspace_id)
         report.search_before = _search(store, conn, handles)
     return report
 
@@ -258,7 +262,7 @@ def forget(store: Store, who: str) -> ForgetReport:
     with store.transaction() as conn:
         _delete(conn, ws, report.person_id, report.accounts)
         report.redacted = _redact(conn, ws, report.handles)
-        report.after = mentions(conn, ids)
+        report.after = mentions(conn, ids, ws)
         report.search_after = _search(store, conn, report.handles)
         left = {k: v for k, v in {**report.after, **report.search_after}.items() if v}
         if left:
