@@ -88,8 +88,12 @@ def _sqlite_file(store: Store) -> Path:
     return Path(name)
 
 
+def _readonly_uri(path: Path) -> str:
+    return f"{path.absolute().as_uri()}?mode=ro".replace("file://", "file:", 1)
+
+
 def _readonly_engine(path: Path) -> sa.Engine:
-    uri = f"{path.absolute().as_uri()}?mode=ro".replace("file://", "file:", 1)
+    uri = _readonly_uri(path)
     return sa.create_engine(
         "sqlite://",
         creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
@@ -249,9 +253,7 @@ def restore(store: Store, path: Path, *, force: bool = False) -> BackupReport:
 
 
 def _check_source_file(path: Path) -> None:
-    conn = sqlite3.connect(
-        f"{path.absolute().as_uri()}?mode=ro".replace("file://", "file:", 1), uri=True
-    )
+    conn = sqlite3.connect(_readonly_uri(path), uri=True)
     try:
         _integrity(conn, str(path))
         has_version = conn.execute(
@@ -277,7 +279,7 @@ def _restore_sqlite(store: Store, path: Path, force: bool) -> dict[str, TableSum
         if not force and portable.holds_data(conn):
             raise InputError(store.location, None, "already holds data; add --force to replace")
     store.close()
-    source = sqlite3.connect(path)
+    source = sqlite3.connect(_readonly_uri(path), uri=True)
     target = sqlite3.connect(target_file, timeout=30)
     try:
         # one step: the whole copy is a single transaction on the target
