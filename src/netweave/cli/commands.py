@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import (
     config_cmd,
+    data_cmd,
     db_cmd,
     demo_cmd,
     goal_cmd,
@@ -43,3 +44,8 @@ app.command("skip")(planning_cmd.skip)
 app.add_typer(planning_cmd.rule_app, name="rule")
 app.command("check-draft")(planning_cmd.check_draft)
 app.command("trip")(planning_cmd.trip)
+app.command("backup")(data_cmd.backup)
+app.command("restore")(data_cmd.restore)
+app.command("migrate-to")(data_cmd.migrate_to)
+app.command("forget")(data_cmd.forget)
+app.command("export")(data_cmd.export)

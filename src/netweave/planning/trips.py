@@ -23,7 +23,7 @@ from unidecode import unidecode
 from ..errors import InputError
 from ..store import Store, make_id, schema
 
-__all__ = ["TripMatch", "ics", "place_key", "trip"]
+__all__ = ["MeetUp", "TripMatch", "calendar", "ics", "place_key", "trip"]
 
 _ALIASES = {
     "nyc": "new york",
@@ -178,6 +178,51 @@ def _ics_time(dt: datetime) -> str:
     return dt.strftime("%Y%m%dT%H%M%S")
 
 
+@dataclass(frozen=True)
+class MeetUp:
+    """One proposed or planned meeting: a timed slot, or a whole day when ``start`` is a date."""
+
+    uid: str
+    start: date | datetime
+    summary: str
+    description: str = ""
+    minutes: int = 75
+
+
+def calendar(events: list[MeetUp]) -> str:
+    """An iCalendar (RFC 5545) file of meet-ups, tentative until they happen.
+
+    >>> text = calendar([MeetUp("m1", date(2024, 5, 1), "Coffee with Ada", "reconnect")])
+    >>> "DTSTART;VALUE=DATE:20240501" in text and "SUMMARY:Coffee with Ada" in text
+    True
+    """
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//netweave//trip//EN", "CALSCALE:GREGORIAN"]
+    for event in events:
+        if isinstance(event.start, datetime):
+            when = [
+                f"DTSTAMP:{_ics_time(event.start)}",
+                f"DTSTART:{_ics_time(event.start)}",
+                f"DTEND:{_ics_time(event.start + timedelta(minutes=event.minutes))}",
+            ]
+        else:
+            when = [
+                f"DTSTAMP:{event.start.strftime('%Y%m%d')}T000000Z",
+                f"DTSTART;VALUE=DATE:{event.start.strftime('%Y%m%d')}",
+                f"DTEND;VALUE=DATE:{(event.start + timedelta(days=1)).strftime('%Y%m%d')}",
+            ]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}@netweave",
+            *when,
+            f"SUMMARY:{_escape(event.summary)}",
+            f"DESCRIPTION:{_escape(event.description)}",
+            "STATUS:TENTATIVE",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"
+
+
 def ics(city: str, start: date, end: date, matches: list[TripMatch], per_day: int = 2) -> str:
     """An iCalendar file proposing meet-ups: evenings at 18:00 and 19:30, local time.
 
@@ -193,22 +238,17 @@ def ics(city: str, start: date, end: date, matches: list[TripMatch], per_day: in
     while day <= end:
         slots += [datetime.combine(day, time(18, 0)), datetime.combine(day, time(19, 30))][:per_day]
         day += timedelta(days=1)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//netweave//trip//EN", "CALSCALE:GREGORIAN"]
-    for match, slot in zip(matches, slots, strict=False):
-        uid = make_id("meetup", city, match.person_id, slot.isoformat())
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid}@netweave",
-            f"DTSTAMP:{_ics_time(slot)}",
-            f"DTSTART:{_ics_time(slot)}",
-            f"DTEND:{_ics_time(slot + timedelta(hours=1, minutes=15))}",
-            f"SUMMARY:Meet {_escape(match.name)} in {_escape(city)}",
-            f"DESCRIPTION:{_escape(match.reason)}",
-            "STATUS:TENTATIVE",
-            "END:VEVENT",
+    return calendar(
+        [
+            MeetUp(
+                make_id("meetup", city, match.person_id, slot.isoformat()),
+                slot,
+                f"Meet {match.name} in {city}",
+                match.reason,
+            )
+            for match, slot in zip(matches, slots, strict=False)
         ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+    )
 
 
 def _escape(text: str) -> str:

@@ -241,6 +241,18 @@ class Store:
             conn.commit()
         return True
 
+    def in_workspace(self, workspace_id: str) -> Store:
+        """This store seen from another workspace: same engine, same open transaction.
+
+        >>> store = Store.open("sqlite://")
+        >>> store.in_workspace("team").workspace_id
+        'team'
+        """
+        other = Store(self.engine, self.url, workspace_id)
+        other._local = self._local
+        other._plans = self._plans
+        return other
+
     # --- migrations ---------------------------------------------------------------------------
 
     def _alembic_config(self, conn: Connection) -> Config:
