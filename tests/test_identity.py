@@ -262,12 +262,17 @@ def test_merge_split_undo_round_trip(resolved: Store) -> None:
     assert len(person_accounts(resolved, find_person(resolved, "nadia")["person_id"])) == 1
     terrill = find_person(resolved, "terrillific")["person_id"]
     twitter = aid("terrill", "twitter")
+    people_before = resolved.counts()["people"]
     split(resolved, twitter)
     assert twitter not in {a["account_id"] for a in person_accounts(resolved, terrill)}
     resolve(resolved)  # sticky: the split survives a re-run
     assert twitter not in {a["account_id"] for a in person_accounts(resolved, terrill)}
+    assert resolved.counts()["people"] == people_before + 1
     undo(resolved)
     assert twitter in {a["account_id"] for a in person_accounts(resolved, terrill)}
+    # the person the split made is gone with it: no empty namesake is left behind
+    assert resolved.counts()["people"] == people_before
+    assert find_person(resolved, "terrillific")["person_id"] == terrill
     with pytest.raises(InputError, match="nothing to undo"):
         undo(resolved)
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from ..errors import InputError, NotFound
 from ..store import Store, schema, utcnow
-from .people import accounts_people
+from .people import accounts_people, reassign_person
 from .resolve import ResolveReport, resolve
 
 __all__ = [
@@ -340,6 +340,13 @@ def undo(store: Store) -> dict[str, Any]:
         if last is None:
             raise InputError("", None, "nothing to undo")
         payload = last.payload
+        linked_now = dict(
+            conn.execute(
+                sa.select(link.c.account_id, link.c.person_id).where(
+                    link.c.workspace_id == ws, link.c.account_id.in_(payload["accounts"])
+                )
+            ).all()
+        )
         for item in payload["decisions"]:
             conn.execute(
                 sa.delete(d).where(
@@ -393,4 +400,29 @@ def undo(store: Store) -> dict[str, Any]:
             restored = {**row, "created_at": utcnow()}
             store.upsert(link, [restored], on_conflict="replace")
         report = resolve(store, account_ids=payload["accounts"])
+        _retire_emptied(conn, ws, linked_now)
     return {"undone": last.kind, "seq": last.seq, "people": report.people}
+
+
+def _retire_emptied(conn: sa.Connection, ws: str, linked_before: dict[str, str]) -> None:
+    """People left without accounts (a split undone) hand what they hold to the person their
+    accounts went back to, and go."""
+    link = schema.account_links
+    now_linked = dict(
+        conn.execute(
+            sa.select(link.c.account_id, link.c.person_id).where(
+                link.c.workspace_id == ws, link.c.account_id.in_(list(linked_before))
+            )
+        ).all()
+    )
+    for account, old in sorted(linked_before.items()):
+        new = now_linked.get(account)
+        if new is None or new == old:
+            continue
+        still_linked = conn.execute(
+            sa.select(link.c.account_id)
+            .where(link.c.workspace_id == ws, link.c.person_id == old)
+            .limit(1)
+        ).first()
+        if still_linked is None:
+            reassign_person(conn, ws, old, new)
