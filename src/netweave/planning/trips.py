@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from unidecode import unidecode
 
 from ..errors import InputError
-from ..store import Store, make_id, schema
+from ..store import Store, make_id, schema, utcnow
 
 __all__ = ["MeetUp", "TripMatch", "calendar", "ics", "place_key", "trip"]
 
@@ -175,6 +175,9 @@ def trip(store: Store, city: str, *, limit: int = 20) -> list[TripMatch]:
 
 
 def _ics_time(dt: datetime) -> str:
+    """UTC with a ``Z`` for an aware time; a naive one stays floating (the reader's local time)."""
+    if dt.tzinfo is not None:
+        return dt.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return dt.strftime("%Y%m%dT%H%M%S")
 
 
@@ -189,24 +192,33 @@ class MeetUp:
     minutes: int = 75
 
 
-def calendar(events: list[MeetUp]) -> str:
+def calendar(events: list[MeetUp], *, stamp: datetime | None = None) -> str:
     """An iCalendar (RFC 5545) file of meet-ups, tentative until they happen.
+
+    ``DTSTAMP`` (when the file was made) is ``stamp`` in UTC, as the standard requires; timed
+    events are in UTC when their time is aware, floating otherwise.
 
     >>> text = calendar([MeetUp("m1", date(2024, 5, 1), "Coffee with Ada", "reconnect")])
     >>> "DTSTART;VALUE=DATE:20240501" in text and "SUMMARY:Coffee with Ada" in text
     True
+    >>> from zoneinfo import ZoneInfo
+    >>> chicago = datetime(2024, 5, 1, 18, 0, tzinfo=ZoneInfo("America/Chicago"))
+    >>> text = calendar([MeetUp("m2", chicago, "Dinner")], stamp=chicago)
+    >>> [line for line in text.splitlines() if line.startswith(("DTSTAMP", "DTSTART"))]
+    ['DTSTAMP:20240501T230000Z', 'DTSTART:20240501T230000Z']
     """
+    stamp_text = _ics_time((stamp or utcnow()).astimezone(UTC))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//netweave//trip//EN", "CALSCALE:GREGORIAN"]
     for event in events:
         if isinstance(event.start, datetime):
             when = [
-                f"DTSTAMP:{_ics_time(event.start)}",
+                f"DTSTAMP:{stamp_text}",
                 f"DTSTART:{_ics_time(event.start)}",
                 f"DTEND:{_ics_time(event.start + timedelta(minutes=event.minutes))}",
             ]
         else:
             when = [
-                f"DTSTAMP:{event.start.strftime('%Y%m%d')}T000000Z",
+                f"DTSTAMP:{stamp_text}",
                 f"DTSTART;VALUE=DATE:{event.start.strftime('%Y%m%d')}",
                 f"DTEND;VALUE=DATE:{(event.start + timedelta(days=1)).strftime('%Y%m%d')}",
             ]
