@@ -103,10 +103,24 @@ def test_review_walks_proposals(tmp_path: Path) -> None:
     store.close()
     code, out = run("--db", db, "--json", "resolve")
     assert code == 0, out
-    assert json.loads(out)["proposed"] >= 2
+    proposed = json.loads(out)["proposed"]
+    assert proposed >= 2
     code, out = run("--db", db, "review", stdin="a\nr\nq\n")
     assert code == 0, out
     assert "accepted 1, rejected 1" in out
+    assert run("--db", db, "undo")[0] == 0
+    assert run("--db", db, "undo")[0] == 0
+    code, out = run("--db", db, "--json", "review", "--accept-above", "0.01")
+    assert code == 0, out
+    assert json.loads(out) == {
+        "accepted": proposed,
+        "rejected": 0,
+        "skipped": 0,
+        "left": 0,
+    }
+    code, out = run("--db", db, "review", "--accept-above", "2")
+    assert code == 2
+    assert out.startswith("error: the score must be in (0, 1]")
 
 
 def test_people_bad_input(tmp_path: Path) -> None:

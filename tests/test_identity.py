@@ -13,6 +13,7 @@ from netweave.errors import InputError, NotFound
 from netweave.identity.normalize import email_key, name_tokens, phone_key, url_reference
 from netweave.identity.ops import (
     accept,
+    accept_above,
     find_person,
     merge,
     person_accounts,
@@ -323,6 +324,43 @@ def test_review_accept_and_reject(resolved: Store) -> None:
         assert all(
             {x["a"]["account_id"], x["b"]["account_id"]} != second for x in proposals(resolved)
         )
+
+
+def test_accept_above_takes_the_likely_ones_at_once_and_undo_reverts(resolved: Store) -> None:
+    resolved.upsert(
+        schema.accounts,
+        [
+            {
+                "account_id": "b1",
+                "platform": "bluesky",
+                "key": "did:plc:pn",
+                "handle": "pnair.bsky.social",
+                "display_name": "Priya N",
+            },
+            {
+                "account_id": "b2",
+                "platform": "bluesky",
+                "key": "did:plc:nk",
+                "handle": "nkhan.bsky.social",
+                "display_name": "Nadia K.",
+            },
+        ],
+    )
+    resolve(resolved)
+    pending = proposals(resolved)
+    assert pending, "expected proposals"
+    threshold = pending[0]["score"]
+    expected = [p for p in pending if p["score"] >= threshold]
+    people_before = resolved.counts()["people"]
+    assert accept_above(resolved, threshold) == len(expected)
+    left = proposals(resolved)
+    assert all(p["score"] < threshold for p in left)
+    assert resolved.counts()["people"] < people_before
+    undo(resolved)  # one undo reverts the whole batch
+    assert resolved.counts()["people"] == people_before
+    assert len(proposals(resolved)) == len(pending)
+    with pytest.raises(InputError, match="score must be"):
+        accept_above(resolved, 1.5)
 
 
 def test_bad_input(resolved: Store) -> None:

@@ -47,10 +47,31 @@ def _describe(acc: dict[str, Any]) -> str:
     return f"{acc.get('platform', '?'):<15} {label}  [person: {acc.get('person', '?')}]"
 
 
-def review(ctx: typer.Context) -> None:
+def review(
+    ctx: typer.Context,
+    accept_above: float | None = typer.Option(
+        None,
+        "--accept-above",
+        help="Accept every proposal scored this much or more (0-1) at once; one undo reverts it.",
+    ),
+) -> None:
     """Walk the proposed links: accept, reject or skip each one."""
     store = state(ctx).store()
     done = {"accepted": 0, "rejected": 0, "skipped": 0}
+    if accept_above is not None:
+        done["accepted"] = ops.accept_above(store, accept_above)
+        done["left"] = len(ops.proposals(store))
+        if done["accepted"]:
+            recompute(store, settings=state(ctx).settings())
+        emit(
+            ctx,
+            done,
+            lambda con: con.print(
+                f"accepted {done['accepted']} proposals scored {accept_above:g} or more; "
+                f"{done['left']} left to review"
+            ),
+        )
+        return
     position = 0  # proposals before this one were skipped
     while True:
         pending = ops.proposals(store)

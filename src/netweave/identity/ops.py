@@ -24,6 +24,7 @@ from .resolve import ResolveReport, resolve
 
 __all__ = [
     "accept",
+    "accept_above",
     "find_person",
     "merge",
     "person_accounts",
@@ -306,6 +307,28 @@ def accept(store: Store, index: int = 1) -> ResolveReport:
     """Accept proposed link number ``index`` (1 = the most likely)."""
     a, b = _proposal(store, index)
     return _record(store, "accept", [(a, b, "same")], [a, b], "accepted")
+
+
+def accept_above(store: Store, min_score: float) -> int:
+    """Accept every proposed link scored ``min_score`` or more, as one undoable decision.
+
+    Returns how many were accepted (0 leaves everything as it was).
+
+    >>> accept_above(Store.open("sqlite://"), 0.9)
+    0
+    """
+    if not 0.0 < min_score <= 1.0:
+        raise InputError("", None, f"the score must be in (0, 1], not {min_score}")
+    pairs = [
+        (item["a"]["account_id"], item["b"]["account_id"])
+        for item in proposals(store)
+        if item["score"] >= min_score
+    ]
+    if not pairs:
+        return 0
+    accounts = sorted({acc for pair in pairs for acc in pair})
+    _record(store, "accept", [(a, b, "same") for a, b in pairs], accounts, "accepted")
+    return len(pairs)
 
 
 def reject(store: Store, index: int = 1) -> ResolveReport:
