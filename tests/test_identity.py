@@ -278,6 +278,35 @@ def test_merge_split_undo_round_trip(resolved: Store) -> None:
         undo(resolved)
 
 
+def test_merge_keeps_what_the_user_set_on_the_absorbed_person(resolved: Store) -> None:
+    priya = find_person(resolved, "priya")["person_id"]
+    nadia = find_person(resolved, "nadia")["person_id"]
+    people = schema.people
+    with resolved.transaction() as conn:
+        conn.execute(
+            sa.update(people)
+            .where(people.c.person_id == nadia)
+            .values(
+                reason_connected="met at PyCon",
+                partner_stage="interact",
+                cadence_days=30,
+                tags=["mentor"],
+            )
+        )
+        conn.execute(
+            sa.update(people)
+            .where(people.c.person_id == priya)
+            .values(cadence_days=14, tags=["pycon"])
+        )
+    merge(resolved, priya, nadia)
+    with resolved.connect() as conn:
+        row = conn.execute(sa.select(people).where(people.c.person_id == priya)).mappings().one()
+    assert row["reason_connected"] == "met at PyCon"
+    assert row["partner_stage"] == "interact"
+    assert row["cadence_days"] == 14  # the kept person's own setting wins
+    assert row["tags"] == ["pycon", "mentor"]
+
+
 def test_review_accept_and_reject(resolved: Store) -> None:
     # two accounts that look alike but give no decisive evidence are proposed, not linked
     resolved.upsert(

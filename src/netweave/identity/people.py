@@ -56,10 +56,13 @@ def person_name(conn: sa.Connection, ws: str, person_id: str) -> str:
 def reassign_person(conn: sa.Connection, ws: str, old: str, new: str) -> None:
     """Move everything recorded about person ``old`` to ``new``, then delete ``old``.
 
-    Notes, list memberships, goal links, audit decisions and agenda items move; derived
-    scores are dropped (the next recompute rebuilds them for ``new``).
+    Notes, list memberships, goal links, audit decisions and agenda items move; what the
+    user set on ``old`` (reason connected, partner stage, cadence, circle, location, tags)
+    fills the same fields of ``new`` where ``new`` has none; derived scores are dropped (the
+    next recompute rebuilds them for ``new``).
     """
     s = schema
+    _carry_fields(conn, ws, old, new)
     for table in (s.notes, s.audit_decisions, s.agenda_items):
         conn.execute(
             sa.update(table)
@@ -99,3 +102,40 @@ def reassign_person(conn: sa.Connection, ws: str, old: str, new: str) -> None:
     conn.execute(
         sa.delete(s.people).where(s.people.c.workspace_id == ws, s.people.c.person_id == old)
     )
+
+
+_CARRIED = (
+    "reason_connected",
+    "partner_stage",
+    "cadence_days",
+    "cadence_max_days",
+    "circle",
+    "location",
+)
+
+
+def _carry_fields(conn: sa.Connection, ws: str, old: str, new: str) -> None:
+    """Copy ``old``'s user-set fields onto ``new`` where ``new`` has none; tags are united."""
+    p = schema.people
+    rows = {
+        row["person_id"]: row
+        for row in conn.execute(
+            sa.select(p).where(p.c.workspace_id == ws, p.c.person_id.in_([old, new]))
+        ).mappings()
+    }
+    if old not in rows or new not in rows:
+        return
+    source, target = rows[old], rows[new]
+    values: dict[str, object] = {
+        name: source[name] for name in _CARRIED if target[name] is None and source[name] is not None
+    }
+    if "partner_stage" in values:  # the stage and its date travel together
+        values["partner_stage_since"] = source["partner_stage_since"]
+    tags = list(target["tags"] or [])
+    extra = [tag for tag in source["tags"] or [] if tag not in tags]
+    if extra:
+        values["tags"] = tags + extra
+    if values:
+        conn.execute(
+            sa.update(p).where(p.c.workspace_id == ws, p.c.person_id == new).values(**values)
+        )
