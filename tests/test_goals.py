@@ -297,3 +297,23 @@ def test_busy_vs_productive(ledger: Store) -> None:
     assert out["actions"] == 7
     assert out["busy"] == 1
     assert set(out["platforms"]) == {"twitter"}
+
+
+def test_partners_count_from_the_day_the_collaboration_began(ledger: Store) -> None:
+    people = schema.people
+    with ledger.transaction() as conn:
+        conn.execute(
+            people.update()
+            .where(people.c.person_id == _pid("ada"))
+            .values(partner_stage="collaborate", partner_stage_since=START + timedelta(days=40))
+        )
+    gid = create_goal(
+        ledger,
+        title="Partners",
+        why="strategic_partners",
+        start=START,
+        deadline=DEADLINE,
+        key_results=[("partners", 1)],
+    )
+    assert kr(report(ledger, gid, now=START + timedelta(days=20)), "partners")["value"] == 0.0
+    assert kr(report(ledger, gid, now=START + timedelta(days=50)), "partners")["value"] == 1.0

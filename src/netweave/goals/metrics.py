@@ -222,7 +222,13 @@ def measure(
             q = (
                 sa.select(sa.func.count())
                 .select_from(p)
-                .where(p.c.workspace_id == ws, p.c.partner_stage == "collaborate")
+                .where(
+                    p.c.workspace_id == ws,
+                    p.c.partner_stage == "collaborate",
+                    # a partner counts from the day the collaboration began, so past
+                    # points of a progress chart don't show today's partners
+                    sa.or_(p.c.partner_stage_since.is_(None), p.c.partner_stage_since < at),
+                )
             )
             if accounts is not None:
                 q = q.where(
