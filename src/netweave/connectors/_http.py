@@ -42,6 +42,11 @@ Clock = Callable[[], float]
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 MAX_WAIT = 900.0  # never wait longer than 15 minutes for a rate limit
 
+# what an ``Http`` made without an explicit transport or sleeper uses: the network and real
+# time, unless replaced (tests replay recorded answers through an ``httpx.MockTransport``)
+default_transport: httpx.BaseTransport | None = None
+default_sleep: Sleeper | None = None
+
 
 def _seconds_until(value: str | None, now: float) -> float | None:
     """Seconds to wait from a ``Retry-After`` / reset header: a number of seconds, an HTTP date
@@ -91,12 +96,12 @@ class Http:
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.connector = connector
-        self.sleep: Sleeper = sleep or time.sleep
+        self.sleep: Sleeper = sleep or default_sleep or time.sleep
         self.clock: Clock = clock or time.time
         self.retries = retries
         self._wait_until = 0.0
         self.client = httpx.Client(
-            transport=transport,
+            transport=transport or default_transport,
             timeout=TIMEOUT,
             follow_redirects=True,
             headers={"User-Agent": f"netweave/{__version__}", **(headers or {})},
