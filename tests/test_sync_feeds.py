@@ -109,3 +109,15 @@ def test_no_blogroll_means_nothing_to_fetch(db_url: str, web: tuple[Web, Net]) -
     report = _sync(db_url)
     assert report["streams"] == {"updated": 0, "unchanged": 0, "failed": 0}
     assert net.requests == []
+
+
+def test_plain_output_says_what_was_read_and_added(db_url: str, web: tuple[Web, Net]) -> None:
+    from netweave.cli import app
+
+    from .connectors_helpers import runner
+
+    result = runner.invoke(app, ["--db", db_url, "sync", "feeds", OPML])
+    assert result.exit_code == 0, result.output
+    assert "feeds: read 2 updated, 0 unchanged, 3 failed" in result.stdout
+    assert "added: " in result.stdout
+    assert "news.ycombinator.com" in result.stdout

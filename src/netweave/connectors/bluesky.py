@@ -228,7 +228,12 @@ def sync(
     ``pages`` bounds the first read of the timeline (50 a page). Raises
     :class:`~netweave.errors.AuthError` for a refused login and
     :class:`~netweave.errors.Unreachable` when the server does not answer; pages saved before an
-    error stay saved.
+    error stay saved. Without settings it says what to set:
+
+    >>> sync(Store.open("sqlite://"), Settings())
+    Traceback (most recent call last):
+    ...
+    netweave.errors.ConfigError: netweave sync bluesky needs bluesky.handle and ...
     """
     handle, password, service = _settings(settings)
     progress = progress or Progress()

@@ -363,7 +363,12 @@ def sync(
     ``pages`` bounds the first read of the home timeline and notifications (40 a page).
     Raises :class:`~netweave.errors.AuthError` for a refused token and
     :class:`~netweave.errors.Unreachable` when the server does not answer; pages saved before
-    an error stay saved.
+    an error stay saved. Without settings it says what to set:
+
+    >>> sync(Store.open("sqlite://"), Settings())
+    Traceback (most recent call last):
+    ...
+    netweave.errors.ConfigError: netweave sync mastodon needs mastodon.instance and ...
     """
     host, token = _settings(settings)
     progress = progress or Progress()
