@@ -37,6 +37,7 @@ class Instance:
     def __init__(self) -> None:
         self.phase = 1
         self.fail_following_page_2 = False
+        self.fail_home_page_2 = False
         self.limit_once = False
         self.token_ok = True
 
@@ -76,6 +77,8 @@ class Instance:
                 return json_response(API[f"{name}_new"], headers={"Link": link})
             return json_response([])
         if "max_id" in q:
+            if name == "home" and self.fail_home_page_2:
+                return httpx.Response(502, text="Bad Gateway")
             return json_response(API.get(f"{name}_2", []))
         link = f'<{url}&max_id=1>; rel="next", <{url}&min_id={newest}>; rel="prev"'
         return json_response(API[f"{name}_1"], headers={"Link": link})
@@ -187,6 +190,27 @@ def test_connection_lost_keeps_the_pages_synced_and_the_next_run_completes(
     server.fail_following_page_2 = False
     _sync(db_url)
     assert len(edges(db_url)) == 5
+
+
+def test_an_interrupted_first_read_of_the_timeline_resumes_where_it_stopped(
+    db_url: str, instance: tuple[Instance, Net]
+) -> None:
+    server, net = instance
+    server.fail_home_page_2 = True
+    result = cli(db_url, "sync", "mastodon")
+    assert result.exit_code == 1
+    assert "hachyderm.io failed (HTTP 502)" in result.stderr
+    newest = [i for i in interactions(db_url, "mastodon") if i[0] == "post"]
+    assert len(newest) == 2  # the first page: bob's question and ada's post
+    server.fail_home_page_2 = False
+    net.requests.clear()
+    report = _sync(db_url)
+    assert report["streams"]["home"] == 2
+    resumed = [str(r.url) for r in net.requests if r.url.path == "/api/v1/timelines/home"]
+    assert "max_id=110000000000000104" in resumed[0]
+    assert ("reply", "ada@hachyderm.io", "given", "bob@mastodon.social") in interactions(
+        db_url, "mastodon"
+    )
 
 
 def test_missing_settings_give_a_hint(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,9 @@ become ``received`` when aimed at the owner, else ``neutral``.
 
 Incremental: the home timeline and notifications keep the newest id seen (``min_id``) in
 ``sync_state`` and later runs ask only for what is newer, page by page, each page committed with
-its cursor. The first run reads the newest ``pages`` pages.
+its cursor. The first run reads the newest ``pages`` pages, keeping where it got to, so an
+interrupted first run carries on from there. Follows and followers are read whole every time
+(saving is idempotent; an unfollow is not removed).
 
     >>> status = {"id": "1", "uri": "https://a.social/users/bob/statuses/1",
     ...           "url": "https://a.social/@bob/1", "created_at": "2025-01-02T03:04:05.000Z",
@@ -262,6 +264,10 @@ def _ids_max(items: list[dict[str, Any]]) -> str:
     return max((str(i["id"]) for i in items), key=_order)
 
 
+def _ids_min(items: list[dict[str, Any]]) -> str:
+    return min((str(i["id"]) for i in items), key=_order)
+
+
 class _Run:
     def __init__(
         self, store: Store, settings: Settings, http: Http, host: str, progress: Progress
@@ -315,6 +321,20 @@ class _Run:
                     rows.edge(other, owner, "follows")
             self.save(which, rows, len(page), {})
 
+    def _rows(
+        self,
+        page: list[dict[str, Any]],
+        transform: Callable[[dict[str, Any], Context, str, Mapping[str, str]], Rows],
+    ) -> Rows:
+        for item in page:
+            for status in (item.get("status"), item, item.get("reblog")):
+                if isinstance(status, dict) and status.get("uri") and status.get("id"):
+                    self.known[str(status["id"])] = status["uri"]
+        rows = Rows()
+        for item in page:
+            rows.merge(transform(item, self.ctx, self.host, self.known))
+        return rows
+
     def timeline(
         self,
         stream: str,
@@ -322,31 +342,35 @@ class _Run:
         transform: Callable[[dict[str, Any], Context, str, Mapping[str, str]], Rows],
         first_pages: int,
     ) -> None:
-        """Newer than the stored ``min_id``, oldest page first, each page with its cursor; the
-        first time, the newest ``first_pages`` pages."""
+        """The first time, the newest ``first_pages`` pages, newest first (the backfill); then
+        whatever is newer than the stored ``min_id``, oldest page first. Every page is saved
+        with its cursor: the backfill's (oldest id read, pages left) or ``min_id``, so an
+        interrupted sync resumes where it stopped."""
         self.progress.describe(f"mastodon {stream}")
-        key = f"{stream}.min_id"
-        cursor = load_state(self.store, CONNECTOR, key)
+        key, back = f"{stream}.min_id", f"{stream}.backfill"
         url = f"{self.base}{path}{'&' if '?' in path else '?'}limit=40"
-        if cursor:
-            pages = self.pages(f"{url}&min_id={cursor}", "prev", None)
-        else:
-            pages = self.pages(url, "next", first_pages)
-        for n, page in enumerate(pages):
-            for item in page:
-                for status in (item.get("status"), item, item.get("reblog")):
-                    if isinstance(status, dict) and status.get("uri") and status.get("id"):
-                        self.known[str(status["id"])] = status["uri"]
-            rows = Rows()
-            for item in page:
-                rows.merge(transform(item, self.ctx, self.host, self.known))
+        cursor = load_state(self.store, CONNECTOR, key)
+        backfill = load_state(self.store, CONNECTOR, back)
+        if cursor is None:
+            backfill = {"max_id": None, "left": first_pages}
+        if backfill and backfill["left"] > 0:
+            left = int(backfill["left"])
+            start = url if backfill["max_id"] is None else f"{url}&max_id={backfill['max_id']}"
+            for page in self.pages(start, "next", left):
+                left -= 1
+                state: dict[str, Any] = {back: {"max_id": _ids_min(page), "left": left}}
+                if cursor is None:
+                    state[key] = cursor = _ids_max(page)
+                self.save(stream, self._rows(page, transform), len(page), state)
+            save_page(self.store, CONNECTOR, Rows(), {back: {"max_id": None, "left": 0}})
+        if cursor is None:
+            return  # nothing on the timeline yet
+        for page in self.pages(f"{url}&min_id={cursor}", "prev", None):
             newest = _ids_max(page)
-            advance = cursor is not None or n == 0
-            if cursor is not None and _order(newest) <= _order(cursor):
+            if _order(newest) <= _order(cursor):
                 return  # a server ignoring min_id: nothing newer
-            self.save(stream, rows, len(page), {key: newest} if advance else {})
-            if cursor is not None:
-                cursor = newest
+            self.save(stream, self._rows(page, transform), len(page), {key: newest})
+            cursor = newest
 
 
 def sync(
