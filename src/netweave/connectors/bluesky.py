@@ -43,6 +43,7 @@ __all__ = ["feed_item_rows", "sync"]
 
 CONNECTOR = "bluesky"
 PLATFORM = repo.PLATFORM
+MAX_PAGES = 200  # an incremental read stops here even if the last sync is older (10,000 posts)
 
 
 def _profile(rows: Rows, profile: dict[str, Any], **fields: Any) -> str:
@@ -195,6 +196,70 @@ class _Expired(Exception):
     """The access (or refresh) token has expired."""
 
 
+class _Run:
+    """One sync: the session, the owner's context, and each page saved as it arrives."""
+
+    def __init__(
+        self, store: Store, report: SyncReport, progress: Progress, session: _Session
+    ) -> None:
+        self.store, self.report, self.progress, self.session = store, report, progress, session
+        self.ctx = Context()
+        self.owner_id = ""
+
+    def save(self, stream: str, rows: Rows, count: int, state: dict[str, Any]) -> None:
+        save_page(self.store, CONNECTOR, rows, state)
+        self.report.pages += 1
+        self.report.streams[stream] = self.report.streams.get(stream, 0) + count
+        self.progress.advance(count)
+
+    def owner(self, settings: Settings) -> None:
+        did = self.session.did
+        self.ctx = owner_context(self.store, settings, self.session.service)
+        me = self.session.get("app.bsky.actor.getProfile", actor=did)
+        if not isinstance(me, dict) or me.get("did") != did:
+            me = {"did": did, "handle": self.session.handle}
+        rows = Rows()
+        self.owner_id = _profile(rows, me, is_owner=True)
+        self.ctx.owner[PLATFORM], self.ctx.owner_key[PLATFORM] = self.owner_id, did
+        save_page(self.store, CONNECTOR, rows, {"owner": did})
+
+    def graph(self, nsid: str, field: str) -> None:
+        """Every page of the owner's follows or followers, as ``follows`` edges."""
+        self.progress.describe(f"bluesky {field}")
+        for page in self.session.pages(nsid, field, None, actor=self.session.did, limit=100):
+            rows = Rows()
+            for profile in page:
+                other = _profile(rows, profile)
+                if field == "follows":
+                    rows.edge(self.owner_id, other, "follows")
+                else:
+                    rows.edge(other, self.owner_id, "follows")
+            self.save(field, rows, len(page), {})
+
+    def timeline(self, first_pages: int) -> None:
+        """Back from the newest item until the newest one the last sync read (the first time,
+        ``first_pages`` pages); the marker moves only once everything newer is saved, so an
+        interrupted sync reads the same stretch again next time and misses nothing."""
+        self.progress.describe("bluesky timeline")
+        seen = load_state(self.store, CONNECTOR, "timeline.newest")
+        newest = ""
+        limit = MAX_PAGES if seen else first_pages
+        for page in self.session.pages("app.bsky.feed.getTimeline", "feed", limit, limit=50):
+            times = [_item_time(item) for item in page]
+            newest = max(newest, *times)
+            fresh = [
+                item for item, when in zip(page, times, strict=True) if not seen or when > seen
+            ]
+            rows = Rows()
+            for item in fresh:
+                rows.merge(feed_item_rows(item, self.ctx, self.session.did))
+            self.save("timeline", rows, len(fresh), {})
+            if seen and len(fresh) < len(page):
+                break  # reached what the last sync read
+        if newest and (not seen or newest > seen):
+            save_page(self.store, CONNECTOR, Rows(), {"timeline.newest": newest})
+
+
 def _settings(settings: Settings) -> tuple[str, str, str]:
     handle = str(settings.get("bluesky.handle") or "").strip().lstrip("@")
     password = str(settings.get("bluesky.app_password") or "").strip()
@@ -239,61 +304,13 @@ def sync(
     progress = progress or Progress()
     before = ledger_counts(store)
     report = SyncReport(CONNECTOR)
-
-    def save(stream: str, rows: Rows, count: int, state: dict[str, Any]) -> None:
-        save_page(store, CONNECTOR, rows, state)
-        report.pages += 1
-        report.streams[stream] = report.streams.get(stream, 0) + count
-        progress.advance(count)
-
     with Http(CONNECTOR, transport=transport, sleep=sleep) as http:
         try:
-            session = _Session(http, service, handle, password)
-            ctx = owner_context(store, settings, service)
-            me = session.get("app.bsky.actor.getProfile", actor=session.did)
-            rows = Rows()
-            owner = _profile(
-                rows,
-                me
-                if isinstance(me, dict) and me.get("did")
-                else {"did": session.did, "handle": session.handle},
-                is_owner=True,
-            )
-            ctx.owner[PLATFORM], ctx.owner_key[PLATFORM] = owner, session.did
-            save_page(store, CONNECTOR, rows, {"owner": session.did})
-            for nsid, field in (
-                ("app.bsky.graph.getFollows", "follows"),
-                ("app.bsky.graph.getFollowers", "followers"),
-            ):
-                progress.describe(f"bluesky {field}")
-                for page in session.pages(nsid, field, None, actor=session.did, limit=100):
-                    rows = Rows()
-                    for profile in page:
-                        other = _profile(rows, profile)
-                        if field == "follows":
-                            rows.edge(owner, other, "follows")
-                        else:
-                            rows.edge(other, owner, "follows")
-                    save(field, rows, len(page), {})
-            progress.describe("bluesky timeline")
-            seen = load_state(store, CONNECTOR, "timeline.newest")
-            newest: str | None = None
-            for page in session.pages(
-                "app.bsky.feed.getTimeline", "feed", None if seen else pages, limit=50
-            ):
-                times = [_item_time(item) for item in page]
-                newest = max([newest or "", *times])
-                fresh = [
-                    item for item, when in zip(page, times, strict=True) if not seen or when > seen
-                ]
-                rows = Rows()
-                for item in fresh:
-                    rows.merge(feed_item_rows(item, ctx, session.did))
-                save("timeline", rows, len(fresh), {})
-                if seen and len(fresh) < len(page):
-                    break  # reached what the last sync read
-            if newest and (not seen or newest > seen):
-                save_page(store, CONNECTOR, Rows(), {"timeline.newest": newest})
+            run = _Run(store, report, progress, _Session(http, service, handle, password))
+            run.owner(settings)
+            run.graph("app.bsky.graph.getFollows", "follows")
+            run.graph("app.bsky.graph.getFollowers", "followers")
+            run.timeline(pages)
         finally:
             after = ledger_counts(store)
             report.added = {t: after[t] - before[t] for t in after}
