@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
+from netweave.config import config_path
 from netweave.connectors import mastodon
 from netweave.connectors._http import Http
 from netweave.errors import Unreachable
@@ -231,6 +232,7 @@ def test_token_is_never_printed(instance: tuple[Instance, Net]) -> None:
         assert result.exit_code == 0
         assert "an0ther-secret" not in result.output
     assert json.loads(listed.stdout)["mastodon.token"] == "********"
+    assert config_path().stat().st_mode & 0o777 == 0o600  # the token is readable by its owner only
 
 
 def test_rate_limit_headers_delay_the_next_request() -> None:
