@@ -293,3 +293,17 @@ def test_status_transform_matches_the_archive_for_own_posts() -> None:
     }
     exported = archive.outbox(activity, ctx)
     assert set(live.interactions) == set(exported.interactions)
+
+
+def test_429_without_retry_after_waits_for_the_rate_limit_reset() -> None:
+    reset = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2025-01-01T00:01:00.000Z"}
+    answers = iter([httpx.Response(429, headers=reset), httpx.Response(200, json=[])])
+    waits: list[float] = []
+    with Http(
+        "mastodon",
+        transport=httpx.MockTransport(lambda r: next(answers)),
+        sleep=waits.append,
+        clock=lambda: 1735689600.0,
+    ) as http:
+        assert http.request("GET", f"{BASE}/api/v1/notifications").status_code == 200
+    assert waits == [60.0]

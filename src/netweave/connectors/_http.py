@@ -4,8 +4,9 @@
 - Connection errors, timeouts and 5xx answers are retried ``retries`` times with exponential
   backoff (1, 2, 4 ... seconds), then raise :class:`Unreachable`.
 - HTTP 429 waits for ``Retry-After`` (seconds or an HTTP date) and tries again.
-- Mastodon's ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset``: when nothing remains, the next
-  request waits until the reset time.
+- Mastodon's ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset`` (and Bluesky's ``RateLimit-*``):
+  when nothing remains, the next request waits until the reset time; so does a 429 without
+  ``Retry-After``.
 - HTTP 401 (and 403) raises :class:`AuthError`: a token or password to fix.
 - ``Link`` headers give the next and previous pages (:func:`link`).
 
@@ -49,15 +50,24 @@ default_sleep: Sleeper | None = None
 
 
 def _seconds_until(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` / reset header: a number of seconds, an HTTP date
-    or an ISO 8601 instant (Mastodon's ``X-RateLimit-Reset``)."""
+    """Seconds to wait from a ``Retry-After`` / reset header: a number of seconds, a Unix time
+    (Bluesky's ``RateLimit-Reset``), an HTTP date or an ISO 8601 instant (Mastodon's
+    ``X-RateLimit-Reset``).
+
+    >>> _seconds_until("30", 0.0), _seconds_until("1735689660", 1735689600.0)
+    (30.0, 60.0)
+    >>> _seconds_until("2025-01-01T00:05:00.000Z", 1735689600.0)
+    300.0
+    """
     if not value:
         return None
     text = value.strip()
     try:
-        return max(0.0, float(text))
+        number = float(text)
     except ValueError:
         pass
+    else:
+        return max(0.0, number - now if number > 1e9 else number)
     when: datetime | None
     try:
         when = parsedate_to_datetime(text)
@@ -157,7 +167,9 @@ class Http:
                     attempt += 1
                     if attempt > self.retries + 2:
                         raise Unreachable(self.connector, f"{host} keeps limiting the request rate")
-                    self._pause(wait if wait is not None else 2.0**attempt)
+                    if wait is None and self._wait_until <= self.clock():
+                        wait = 2.0**attempt  # no hint at all: back off
+                    self._pause(wait or 0.0)  # else the reset time noted above applies
                     continue
                 if status < 500:
                     raise ConnectorError(
@@ -184,7 +196,10 @@ class Http:
             ) from None
 
     def _note_limits(self, response: httpx.Response) -> None:
-        remaining = response.headers.get("X-RateLimit-Remaining")
+        """Mastodon's ``X-RateLimit-*`` and the ``RateLimit-*`` of Bluesky: when nothing
+        remains, no request goes out before the reset time."""
+        prefix = "X-RateLimit" if "X-RateLimit-Remaining" in response.headers else "RateLimit"
+        remaining = response.headers.get(f"{prefix}-Remaining")
         if remaining is None:
             return
         try:
@@ -193,7 +208,7 @@ class Http:
             return
         if left <= 0:
             now = self.clock()
-            wait = _seconds_until(response.headers.get("X-RateLimit-Reset"), now)
+            wait = _seconds_until(response.headers.get(f"{prefix}-Reset"), now)
             if wait is not None:
                 self._wait_until = now + wait
 
