@@ -26,7 +26,7 @@ import tomli_w
 
 from .errors import ConfigError
 
-__all__ = ["DEFAULTS", "Settings", "config_path", "data_dir", "database_url"]
+__all__ = ["DEFAULTS", "SECRETS", "Settings", "config_path", "data_dir", "database_url", "shown"]
 
 APP_NAME = "netweave"
 
@@ -42,7 +42,25 @@ DEFAULTS: dict[str, Any] = {
     "time.timezone": "UTC",
     "ties.half_life_days": 180,
     "goals.max_active": 3,
+    # live connectors (netweave sync): used only when the user runs them
+    "mastodon.instance": "",
+    "mastodon.token": "",
+    "bluesky.handle": "",
+    "bluesky.app_password": "",
+    "bluesky.service": "https://bsky.social",
 }
+
+# settings never printed: `config get/set/list` show them masked
+SECRETS = frozenset({"mastodon.token", "bluesky.app_password"})
+
+
+def shown(key: str, value: Any) -> Any:
+    """A setting's value as it may be printed: secrets masked, once set.
+
+    >>> shown("mastodon.token", "abc123"), shown("mastodon.token", ""), shown("owner.name", "Ada")
+    ('********', '', 'Ada')
+    """
+    return "********" if key in SECRETS and value else value
 
 
 def data_dir() -> Path:
@@ -177,5 +195,7 @@ class Settings:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".toml.tmp")
         tmp.write_text(tomli_w.dumps(nested), encoding="utf-8")
+        if any(self.values.get(k) for k in SECRETS):
+            tmp.chmod(0o600)  # tokens and passwords: readable by the owner only
         tmp.replace(path)
         return path

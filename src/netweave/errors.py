@@ -8,7 +8,10 @@ Callers catch the narrowest class they can handle; the CLI maps them to exit cod
     ├── NotFound                  a person, account, goal or list id that does not exist (exit 2)
     ├── ConfigError               a bad setting or config file             (exit 2)
     ├── StoreError                the database could not be opened or migrated (exit 1)
-    └── MissingExtra              an optional feature whose extra is not installed (exit 2)
+    ├── MissingExtra              an optional feature whose extra is not installed (exit 2)
+    └── ConnectorError            a live API (``netweave sync``) could not be used (exit 1)
+        ├── AuthError             the server refused the token or password  (exit 2)
+        └── Unreachable           the server did not answer, or kept failing (exit 1)
 
 Example:
 
@@ -22,12 +25,15 @@ Example:
 from __future__ import annotations
 
 __all__ = [
+    "AuthError",
     "ConfigError",
+    "ConnectorError",
     "InputError",
     "MissingExtra",
     "NetweaveError",
     "NotFound",
     "StoreError",
+    "Unreachable",
     "UnsupportedFormat",
 ]
 
@@ -98,3 +104,33 @@ class MissingExtra(NetweaveError):
     def __init__(self, extra: str, feature: str) -> None:
         self.extra = extra
         super().__init__(f"{feature} needs an extra: pip install 'netweave[{extra}]'")
+
+
+class ConnectorError(NetweaveError):
+    """A live API could not be used; what was synced before the failure is kept.
+
+    >>> str(ConnectorError("mastodon", "unexpected answer (HTTP 500)"))
+    'mastodon: unexpected answer (HTTP 500)'
+    """
+
+    def __init__(self, connector: str, reason: str) -> None:
+        self.connector = connector
+        self.reason = reason
+        super().__init__(f"{connector}: {reason}")
+
+
+class AuthError(ConnectorError):
+    """The server refused the credentials: a setting to fix, so exit code 2.
+
+    >>> AuthError("mastodon", "the token was refused").exit_code
+    2
+    """
+
+    exit_code = 2
+
+
+class Unreachable(ConnectorError):
+    """The server could not be reached, timed out or kept failing after retries.
+
+    Not a problem with the user's input (trying again later helps), so exit code 1.
+    """

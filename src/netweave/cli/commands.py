@@ -13,12 +13,14 @@ from . import (
     listening_cmd,
     people_cmd,
     planning_cmd,
+    sync_cmd,
 )
 from .app import app
 
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(db_cmd.app, name="db")
 app.command("import")(import_cmd.import_)
+app.add_typer(sync_cmd.app, name="sync")
 app.command("demo-data")(demo_cmd.demo_data)
 app.command("who")(listening_cmd.who)
 app.command("help-requests")(listening_cmd.help_requests)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from ..config import Settings
+from ..config import Settings, shown
 from ._output import emit
 
 app = typer.Typer(
@@ -19,7 +19,7 @@ def get(
     key: str = typer.Argument(..., help="Dotted key, e.g. owner.handles"),
 ) -> None:
     """Show one setting."""
-    value = Settings.load().get(key)
+    value = shown(key, Settings.load().get(key))
     emit(ctx, {key: value}, lambda con: con.print(_fmt(value)))
 
 
@@ -31,7 +31,7 @@ def set_(
 ) -> None:
     """Change one setting and save the config file."""
     settings = Settings.load()
-    stored = settings.set(key, value)
+    stored = shown(key, settings.set(key, value))
     path = settings.save()
     emit(ctx, {key: stored}, lambda con: con.print(f"{key} = {_fmt(stored)}  ({path})"))
 
@@ -39,7 +39,7 @@ def set_(
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
     """Show every setting with its effective value."""
-    values = Settings.load().as_dict()
+    values = {key: shown(key, value) for key, value in Settings.load().as_dict().items()}
 
     def render(con: Console) -> None:
         for key, value in values.items():

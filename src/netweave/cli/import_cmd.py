@@ -29,11 +29,10 @@ def import_(
         )
 
     # what the import changed flows on: people, tie scores, the topic index
-    from ..listening.search import ensure_index
-    from .people_cmd import refresh
+    from ..refresh import after_ingest
 
-    people = refresh(store, ctx, incremental=True)  # only accounts new or changed
-    indexed = ensure_index(store)
+    flowed = after_ingest(store, st.settings())  # only accounts new or changed
+    people, indexed = flowed["people"], flowed["indexed"]
 
     def render(con: Console) -> None:
         table = Table("file", "kind", "records", "status", box=None, pad_edge=False)

@@ -13,8 +13,7 @@ from rich.table import Table
 
 from ..errors import InputError, NotFound
 from ..identity import ops
-from ..identity.resolve import resolve as run_resolve
-from ..identity.resolve import stale_accounts
+from ..refresh import refresh_people
 from ..relationships import lists as person_lists
 from ..relationships import logbook, notes, views
 from ..relationships.health import recompute
@@ -29,10 +28,7 @@ list_app = typer.Typer(help="Lists, groups, pages and interests.", no_args_is_he
 def refresh(store: Store, ctx: typer.Context, *, incremental: bool = False) -> dict[str, Any]:
     """Resolve identities (only accounts new or changed since the last run if
     ``incremental``), then bring relationship health up to date."""
-    st = state(ctx)
-    report = run_resolve(store, stale_accounts(store) if incremental else None)
-    health = recompute(store, settings=st.settings())
-    return {**report.as_dict(), "scored": health.people}
+    return refresh_people(store, state(ctx).settings(), incremental=incremental)
 
 
 def _lines(rows: list[dict[str, Any]], fmt: Any) -> Any:

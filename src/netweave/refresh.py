@@ -1,0 +1,43 @@
+"""What new ledger rows flow on to, after an import or a sync: people, tie scores, topic index.
+
+``netweave import`` and ``netweave sync`` both end with :func:`after_ingest`; ``netweave
+resolve`` calls :func:`refresh_people` over every account.
+
+    >>> from netweave.store import Store
+    >>> report = after_ingest(Store.open("sqlite://"), Settings())
+    >>> report["people"]["people"], report["indexed"]
+    (0, 0)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .config import Settings
+from .identity.resolve import resolve, stale_accounts
+from .listening.search import ensure_index
+from .relationships.health import recompute
+from .store import Store
+
+__all__ = ["after_ingest", "refresh_people"]
+
+
+def refresh_people(
+    store: Store, settings: Settings, *, incremental: bool = False
+) -> dict[str, Any]:
+    """Resolve identities (only accounts new or changed since the last run if
+    ``incremental``), then bring relationship health up to date.
+
+    >>> refresh_people(Store.open("sqlite://"), Settings())["scored"]
+    0
+    """
+    report = resolve(store, stale_accounts(store) if incremental else None)
+    health = recompute(store, settings=settings)
+    return {**report.as_dict(), "scored": health.people}
+
+
+def after_ingest(store: Store, settings: Settings) -> dict[str, Any]:
+    """People and scores for the accounts new or changed, then the topic index: returns
+    ``{"people": <refresh_people report>, "indexed": <posts newly indexed>}``."""
+    people = refresh_people(store, settings, incremental=True)
+    return {"people": people, "indexed": ensure_index(store)}
