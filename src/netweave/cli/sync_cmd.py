@@ -1,17 +1,22 @@
-"""``netweave sync``: the live connectors, run only when asked."""
+"""``netweave sync``: the live connectors, run only when asked.
+
+The connectors (and the HTTP client) are imported by the command that runs them: every other
+command starts without them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
-from ..connectors import bluesky, feeds, mastodon
-from ..connectors._sync import SyncReport
 from ..refresh import after_ingest
 from ._output import emit, progress, state
+
+if TYPE_CHECKING:
+    from ..connectors import SyncReport
 
 app = typer.Typer(
     help="Fetch what is new from Mastodon, Bluesky and the blogs you follow (network).",
@@ -47,6 +52,8 @@ def _finish(ctx: typer.Context, report: SyncReport) -> None:
 def sync_mastodon(ctx: typer.Context, pages: int = _PAGES) -> None:
     """Your follows, followers, home timeline and notifications since the last sync
     (mastodon.instance, mastodon.token)."""
+    from ..connectors import mastodon
+
     st = state(ctx)
     with progress(ctx, "mastodon") as bar:
         report = mastodon.sync(st.store(), st.settings(), progress=bar, pages=pages)
@@ -57,6 +64,8 @@ def sync_mastodon(ctx: typer.Context, pages: int = _PAGES) -> None:
 def sync_bluesky(ctx: typer.Context, pages: int = _PAGES) -> None:
     """Your follows, followers and timeline since the last sync (bluesky.handle,
     bluesky.app_password)."""
+    from ..connectors import bluesky
+
     st = state(ctx)
     with progress(ctx, "bluesky") as bar:
         report = bluesky.sync(st.store(), st.settings(), progress=bar, pages=pages)
@@ -72,6 +81,8 @@ def sync_feeds(
 ) -> None:
     """The feeds of the blogs you follow (your imported OPML blogroll), fetched only when they
     changed (ETag / Last-Modified)."""
+    from ..connectors import feeds
+
     st = state(ctx)
     with progress(ctx, "feeds") as bar:
         report = feeds.sync(
