@@ -237,8 +237,18 @@ class Store:
                 before = int(str(seen).split()[0]) if seen else 0
                 if before and rows <= before * 1.25:
                     return False
-            conn.exec_driver_sql("ANALYZE")
-            conn.commit()
+                # end the read transaction: upgrading it to a write while another process
+                # writes fails at once with "database is locked" instead of waiting
+                conn.commit()
+            try:
+                conn.exec_driver_sql("ANALYZE")
+                conn.commit()
+            except sa.exc.OperationalError as exc:
+                # statistics are an optimisation: a busy database skips them, never the work
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                conn.rollback()
+                return False
         return True
 
     def in_workspace(self, workspace_id: str) -> Store:
