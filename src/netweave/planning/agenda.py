@@ -24,6 +24,8 @@ from ..errors import InputError
 from ..listening.help import help_requests
 from ..relationships import views
 from ..store import Store, make_id, schema, utcnow
+from .audit import dropped
+from .partners import pipeline
 from .rules import list_rules
 
 __all__ = ["MODES", "Action", "candidates", "day_items", "item_id", "mark", "plan_day"]
@@ -69,7 +71,12 @@ class Action:
 
 
 def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action]:
-    """Every action worth considering today, with value and reason."""
+    """Every action worth considering today, with value and reason.
+
+    >>> from netweave.store import Store
+    >>> [a.kind for a in candidates(Store.open("sqlite://"), topics=[], now=utcnow())]
+    ['digest']
+    """
     out: list[Action] = []
     for r in help_requests(store, topics, since=timedelta(days=7), limit=30, now=now):
         out.append(
@@ -136,27 +143,6 @@ def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action
                     None,
                 )
             )
-        for pid, name, stage, since in conn.execute(
-            sa.select(p.c.person_id, p.c.display_name, p.c.partner_stage, p.c.partner_stage_since)
-            .where(
-                p.c.workspace_id == ws,
-                p.c.partner_stage.is_not(None),
-                p.c.partner_stage != "collaborate",
-            )
-            .order_by(p.c.person_id)
-        ):
-            days = (now - since).days if since else 0
-            out.append(
-                Action(
-                    "partner",
-                    pid,
-                    name,
-                    MINUTES["partner"],
-                    1.1 + min(days, 60) / 60,
-                    f"strategic partner, stage {stage} for {days} days: next step",
-                    None,
-                )
-            )
         givers = conn.execute(
             sa.select(link.c.person_id, p.c.display_name, sa.func.count().label("n"))
             .select_from(
@@ -196,6 +182,20 @@ def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action
                     None,
                 )
             )
+    for partner in pipeline(store, now=now):
+        if partner.stage == "collaborate":
+            continue
+        out.append(
+            Action(
+                "partner",
+                partner.person_id,
+                partner.name,
+                MINUTES["partner"],
+                1.1 + min(partner.days_in_stage, 60) / 60,
+                f"partner, {partner.stage} for {partner.days_in_stage} days: {partner.next_step}",
+                None,
+            )
+        )
     out.append(
         Action(
             "digest",
@@ -207,7 +207,8 @@ def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action
             None,
         )
     )
-    return out
+    gone = dropped(store)  # the connection audit dropped them: no nurturing actions
+    return [a for a in out if a.person_id not in gone]
 
 
 def _allowed(
