@@ -315,4 +315,5 @@ def test_migration_0006_matches_the_schema(db_url: str) -> None:
         assert migrated == {c.name for c in schema.metadata.tables[table].columns}, table
     indexes = {i["name"] for i in inspector.get_indexes("audit_decisions")}
     assert "ix_audit_decisions_person" in indexes
+    assert "ix_tie_scores_circle" in {i["name"] for i in inspector.get_indexes("tie_scores")}
     store.close()

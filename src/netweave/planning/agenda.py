@@ -90,7 +90,7 @@ def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action
                 r.url,
             )
         )
-    for t in views.losing_touch(store, now=now)[:30]:
+    for t in views.losing_touch(store, now=now, limit=30):
         weight = {5: 1.6, 15: 1.2, 50: 0.8}.get(t.circle or 0, 0.5)
         overdue = (
             f"{t.overdue_days} days overdue" if t.overdue_days is not None else "never contacted"
@@ -234,10 +234,13 @@ def _allowed(
     )
 
 
-def _unanswered(store: Store) -> dict[str, int]:
-    """Per person: how many of the owner's latest messages in a row got no reply."""
+def _unanswered(store: Store, people: set[str]) -> dict[str, int]:
+    """Per person (of ``people``): how many of the owner's latest messages in a row got no
+    reply. Read through those people's accounts only, never the whole ledger."""
     f, link = schema.interaction_facts, schema.account_links
     streak: dict[str, int] = {}
+    if not people:
+        return streak
     done: set[str] = set()
     with store.connect() as conn:
         for pid, direction in conn.execute(
@@ -251,7 +254,11 @@ def _unanswered(store: Store) -> dict[str, int]:
                     ),
                 )
             )
-            .where(f.c.workspace_id == store.workspace_id, f.c.kind.in_(["dm", "email"]))
+            .where(
+                f.c.workspace_id == store.workspace_id,
+                link.c.person_id.in_(sorted(people)),
+                f.c.kind.in_(["dm", "email"]),
+            )
             .order_by(link.c.person_id, f.c.occurred_at.desc())
         ):
             if pid in done:
@@ -318,10 +325,19 @@ def plan_day(
     if quiet and (now.hour >= quiet["from"] or now.hour < quiet["to"]):
         return []
     settled = {r["item_id"] for r in day_items(store, day) if r["status"] != "planned"}
-    unanswered = _unanswered(store)
+    found = candidates(store, topics=topics, now=now)
+    # only the rule needs the reply streaks, and only of the people it could filter out
+    unanswered = (
+        _unanswered(
+            store,
+            {a.person_id for a in found if a.person_id and a.kind in {"reconnect", "partner"}},
+        )
+        if "no_dm_without_reply" in rules
+        else {}
+    )
     allowed = [
         a
-        for a in candidates(store, topics=topics, now=now)
+        for a in found
         if item_id(day, a) not in settled and _allowed(a, mode, day, rules, unanswered)
     ]
     # mornings start with what the network is saying (seed 003), then the best of the rest

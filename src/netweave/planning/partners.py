@@ -205,19 +205,19 @@ def _evidence(
             to in owner_accounts and frm in whose and kind in ("connected", "friend", "followed_by")
         ):
             out[whose[frm]].follows = True
-    for acc, direction, label, kind in conn.execute(
-        sa.select(f.c.counterpart, f.c.direction, f.c.label, f.c.kind).where(
-            f.c.workspace_id == ws, f.c.counterpart.in_(accounts), f.c.occurred_at <= now
-        )
+    for acc, direction, label, kind, n in conn.execute(
+        sa.select(f.c.counterpart, f.c.direction, f.c.label, f.c.kind, sa.func.count())
+        .where(f.c.workspace_id == ws, f.c.counterpart.in_(accounts), f.c.occurred_at <= now)
+        .group_by(f.c.counterpart, f.c.direction, f.c.label, f.c.kind)
     ):
         ev = out[whose[acc]]
         if direction == "given":
-            ev.given += 1
-            ev.gave += label == "giving"
+            ev.given += n
+            ev.gave += n if label == "giving" else 0
         elif direction == "received":
-            ev.received += 1
-            ev.got += label == "giving"
-        ev.met += kind in ("meeting", "call")
+            ev.received += n
+            ev.got += n if label == "giving" else 0
+        ev.met += n if kind in ("meeting", "call") else 0
     for acc, when, text, kind in conn.execute(
         sa.select(i.c.actor_account, i.c.occurred_at, i.c.text, i.c.kind)
         .where(

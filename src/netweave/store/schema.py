@@ -611,6 +611,13 @@ tie_scores = sa.Table(
     _fk(["person_id"], "people"),
 )
 sa.Index("ix_tie_scores_strength", tie_scores.c.workspace_id, tie_scores.c.strength)
+# the agenda's losing-touch walk: per suggested circle, oldest last contact first
+sa.Index(
+    "ix_tie_scores_circle",
+    tie_scores.c.workspace_id,
+    tie_scores.c.suggested_circle,
+    tie_scores.c.last_contact,
+)
 
 tie_history = sa.Table(
     "tie_history",

@@ -3,7 +3,8 @@
 ``people.partner_stage_manual`` holds the stage the owner set by hand (it wins over the stage
 derived from the ledger, which stays in ``partner_stage``). ``audit_decisions`` gains
 ``previous`` (what a decision changed, so it can be undone) and ``undone_at`` (an undone decision
-is kept, marked, never deleted).
+is kept, marked, never deleted). ``ix_tie_scores_circle`` lets the daily agenda walk each
+circle from its oldest contact instead of reading every tie.
 
 Revision ID: 0006
 Revises: 0005
@@ -43,9 +44,15 @@ def upgrade() -> None:
         "audit_decisions",
         ["workspace_id", "person_id", "decided_at"],
     )
+    op.create_index(
+        "ix_tie_scores_circle",
+        "tie_scores",
+        ["workspace_id", "suggested_circle", "last_contact"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tie_scores_circle", table_name="tie_scores")
     op.drop_index("ix_audit_decisions_person", table_name="audit_decisions")
     with op.batch_alter_table("audit_decisions", schema=None) as batch_op:
         batch_op.drop_column("undone_at")
