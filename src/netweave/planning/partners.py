@@ -59,11 +59,11 @@ class Evidence:
     """What the ledger says about one partner."""
 
     follows: bool = False
-    given: int = 0
-    received: int = 0
-    gave: int = 0
-    got: int = 0
-    met: int = 0
+    given: int = 0  # interactions you started with them
+    received: int = 0  # interactions they started with you
+    gave: int = 0  # your giving actions towards them
+    got: int = 0  # 1 if they gave you something
+    met: int = 0  # 1 if you met or called
     last_post: tuple[datetime, str] | None = None
     last_ask: tuple[datetime, str] | None = None
 
@@ -205,19 +205,34 @@ def _evidence(
             to in owner_accounts and frm in whose and kind in ("connected", "friend", "followed_by")
         ):
             out[whose[frm]].follows = True
-    for acc, direction, label, kind, n in conn.execute(
-        sa.select(f.c.counterpart, f.c.direction, f.c.label, f.c.kind, sa.func.count())
-        .where(f.c.workspace_id == ws, f.c.counterpart.in_(accounts), f.c.occurred_at <= now)
-        .group_by(f.c.counterpart, f.c.direction, f.c.label, f.c.kind)
+    # the counts come from the stored tie scores (recomputed from the ledger after every
+    # change); only whether they gave back and whether you met is read from the facts, and
+    # only for those you gave to, one indexed probe each
+    ts = schema.tie_scores
+    for person_id, given, received, gave in conn.execute(
+        sa.select(ts.c.person_id, ts.c.given, ts.c.received, ts.c.giving).where(
+            ts.c.workspace_id == ws, ts.c.person_id.in_(person_ids)
+        )
     ):
-        ev = out[whose[acc]]
-        if direction == "given":
-            ev.given += n
-            ev.gave += n if label == "giving" else 0
-        elif direction == "received":
-            ev.received += n
-            ev.got += n if label == "giving" else 0
-        ev.met += n if kind in ("meeting", "call") else 0
+        ev = out[person_id]
+        ev.given, ev.received, ev.gave = int(given), int(received), int(gave)
+    theirs: dict[str, list[str]] = {}
+    for account, person_id in whose.items():
+        theirs.setdefault(person_id, []).append(account)
+    for person_id, ev in out.items():
+        if not ev.gave:
+            continue
+        mine = sorted(theirs.get(person_id, []))
+        base = sa.select(sa.literal(1)).where(f.c.workspace_id == ws, f.c.counterpart.in_(mine))
+        ev.got = int(
+            conn.execute(
+                base.where(f.c.direction == "received", f.c.label == "giving").limit(1)
+            ).first()
+            is not None
+        )
+        ev.met = int(
+            conn.execute(base.where(f.c.kind.in_(["meeting", "call"])).limit(1)).first() is not None
+        )
     for acc, when, text, kind in conn.execute(
         sa.select(i.c.actor_account, i.c.occurred_at, i.c.text, i.c.kind)
         .where(
@@ -226,6 +241,7 @@ def _evidence(
             i.c.occurred_at >= now - _ASK_WINDOW,
             i.c.occurred_at <= now,
             i.c.text.is_not(None),
+            i.c.kind.in_(sorted({*ASK_KINDS, "post", "reply", "comment"})),
         )
         .order_by(i.c.occurred_at)
     ):
