@@ -355,5 +355,17 @@ def summary(store: Store) -> dict[str, Any]:
             conn.execute(sa.select(q.c.decision, sa.func.count()).group_by(q.c.decision)).all()
         )
     decided = {k: int(counts.get(k, 0)) for k in DECISIONS}
-    remaining = len(queue(store))
+    p = schema.people
+    decided_people = _active(store.workspace_id).subquery()
+    with store.connect() as conn:
+        remaining = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(p.outerjoin(decided_people, decided_people.c.person_id == p.c.person_id))
+            .where(
+                p.c.workspace_id == store.workspace_id,
+                ~p.c.is_owner,
+                sa.or_(p.c.reason_connected.is_(None), p.c.reason_connected == ""),
+                decided_people.c.person_id.is_(None),
+            )
+        ).scalar_one()
     return {"decided": decided, "remaining": remaining, "total": sum(decided.values()) + remaining}

@@ -446,6 +446,17 @@ def suggestions(
             )
         ):
             bump(pid, "reads their blog", 3)
+        # only people who never wrote to you (per their tie scores) can be suggested: read
+        # the facts of their accounts, not the owner's whole year of likes
+        ts = schema.tie_scores
+        silent = sa.select(link.c.account_id).where(
+            link.c.workspace_id == ws,
+            link.c.person_id.in_(
+                sa.select(ts.c.person_id).where(
+                    ts.c.workspace_id == ws, ts.c.received == 0, ts.c.given > 0
+                )
+            ),
+        )
         for pid, kind, n in conn.execute(
             sa.select(link.c.person_id, f.c.kind, sa.func.count())
             .select_from(
@@ -459,6 +470,7 @@ def suggestions(
             )
             .where(
                 f.c.workspace_id == ws,
+                f.c.counterpart.in_(silent),
                 f.c.direction == "given",
                 f.c.kind.in_(["like", "reply", "comment"]),
                 f.c.occurred_at >= now - timedelta(days=days),
