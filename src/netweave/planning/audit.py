@@ -123,15 +123,23 @@ def queue(store: Store, *, limit: int | None = None) -> list[AuditItem]:
         .group_by(link.c.person_id)
         .subquery()
     )
+    # the earlier of the first edge and the first contact, else when netweave met them
+    # (spelled with CASE: SQLite's min() and PostgreSQL's least() treat NULL differently)
+    first = sa.case(
+        (edge_since.c.since.is_(None), ts.c.first_contact),
+        (ts.c.first_contact.is_(None), edge_since.c.since),
+        (edge_since.c.since <= ts.c.first_contact, edge_since.c.since),
+        else_=ts.c.first_contact,
+    )
+    since = sa.func.coalesce(first, p.c.created_at).label("since")
+    strength = sa.func.coalesce(ts.c.strength, 0.0)
     q = (
         sa.select(
             p.c.person_id,
             p.c.display_name,
-            p.c.created_at,
-            edge_since.c.since,
-            ts.c.first_contact,
+            since,
+            strength.label("strength"),
             ts.c.last_contact,
-            ts.c.strength,
             ts.c.interactions,
         )
         .select_from(
@@ -147,25 +155,21 @@ def queue(store: Store, *, limit: int | None = None) -> list[AuditItem]:
             sa.or_(p.c.reason_connected.is_(None), p.c.reason_connected == ""),
             decided.c.person_id.is_(None),
         )
+        .order_by(since, strength, sa.func.lower(p.c.display_name), p.c.person_id)
+        .limit(limit)
     )
-    items = []
     with store.connect() as conn:
-        for r in conn.execute(q):
-            since = min(
-                (t for t in (r.since, r.first_contact) if t is not None), default=r.created_at
+        return [
+            AuditItem(
+                r.person_id,
+                r.display_name,
+                r.since,
+                float(r.strength or 0.0),
+                r.last_contact,
+                int(r.interactions or 0),
             )
-            items.append(
-                AuditItem(
-                    r.person_id,
-                    r.display_name,
-                    since,
-                    float(r.strength or 0.0),
-                    r.last_contact,
-                    int(r.interactions or 0),
-                )
-            )
-    items.sort(key=lambda i: (i.connected_since, i.strength, i.name.lower(), i.person_id))
-    return items if limit is None else items[:limit]
+            for r in conn.execute(q)
+        ]
 
 
 def decide(
