@@ -317,3 +317,16 @@ def test_migration_0006_matches_the_schema(db_url: str) -> None:
     assert "ix_audit_decisions_person" in indexes
     assert "ix_tie_scores_circle" in {i["name"] for i in inspector.get_indexes("tie_scores")}
     store.close()
+
+
+def test_move_to_a_prefix_of_a_list_makes_a_new_list(db_url: str) -> None:
+    build(db_url)
+    assert run(db_url, "list", "create", "Design folks")[0] == 0
+    code, out = run(db_url, "--json", "audit", "move", "Ada", "--to", "Design")
+    assert code == 0, out
+    store = Store.open(db_url)
+    lt = schema.lists
+    with store.connect() as conn:
+        names = sorted(conn.execute(sa.select(lt.c.name)).scalars())
+    store.close()
+    assert names == ["Design", "Design folks"]

@@ -219,7 +219,9 @@ def decide(
             assert to is not None
             try:
                 target = find_list(store, to)
-            except NotFound:
+                if to.strip().lower() not in {target["name"].lower(), target["list_id"]}:
+                    raise NotFound("list", to)  # a prefix of another list: a new list
+            except (NotFound, InputError):  # no list of that exact name yet
                 target = create_list(store, to, kind)
             list_id = str(target["list_id"])
             member = conn.execute(
