@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
@@ -330,3 +331,34 @@ def test_move_to_a_prefix_of_a_list_makes_a_new_list(db_url: str) -> None:
         names = sorted(conn.execute(sa.select(lt.c.name)).scalars())
     store.close()
     assert names == ["Design", "Design folks"]
+
+
+def test_losing_touch_limit_is_the_head_of_the_full_list(db_url: str) -> None:
+    now = build(db_url)
+    from netweave.relationships import views
+    from netweave.relationships.logbook import set_cadence, set_circle
+
+    store = Store.open(db_url)
+    set_circle(store, pid("ada"), 5)  # never contacted: first
+    set_circle(store, pid("ben"), 5)  # 5 days ago: within a week
+    set_circle(store, pid("cy"), 15)
+    set_circle(store, pid("dee"), 5)
+    set_cadence(store, pid("dee"), 3)
+    full = views.losing_touch(store, now=now)
+    assert [t.name for t in full] == ["Ada", "Dee"]
+    assert full[1].overdue_days == 22  # last contact 25 days ago, every 3 days
+    for k in (1, 2, 5):
+        assert views.losing_touch(store, now=now, limit=k) == full[:k]
+    store.close()
+
+
+def test_help_requests_same_either_way_round(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = build(db_url)
+    from netweave.listening import help as help_mod
+
+    store = Store.open(db_url)
+    window = help_mod.help_requests(store, ["python packaging"], now=now)
+    assert [r.name for r in window] == ["Ben"]
+    monkeypatch.setattr(help_mod, "_WINDOW_FIRST_ROWS", -1)
+    assert help_mod.help_requests(store, ["python packaging"], now=now) == window
+    store.close()
