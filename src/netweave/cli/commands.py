@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import (
+    audit_cmd,
     config_cmd,
     data_cmd,
     db_cmd,
@@ -51,3 +52,5 @@ app.command("restore")(data_cmd.restore)
 app.command("migrate-to")(data_cmd.migrate_to)
 app.command("forget")(data_cmd.forget)
 app.command("export")(data_cmd.export)
+app.add_typer(audit_cmd.audit_app, name="audit")
+app.add_typer(audit_cmd.partners_app, name="partners")

@@ -43,6 +43,7 @@ _NOT_ASKING = re.compile(
     re.IGNORECASE,
 )
 ASK_KINDS = ("post", "reply", "mention", "comment", "dm")
+_WINDOW_FIRST_ROWS = 100_000
 
 
 def is_help_request(text: str | None) -> bool:
@@ -100,6 +101,17 @@ def help_requests(
     ws = store.workspace_id
     found: dict[str, tuple[Any, str]] = {}
     with store.connect() as conn:
+        # a short window (the agenda's week) is cheaper to read than every match of a
+        # common word in the whole ledger: bounded count, then pick the driving index
+        in_window = conn.execute(
+            sa.select(sa.func.count()).select_from(
+                sa.select(sa.literal(1))
+                .where(i.c.workspace_id == ws, i.c.occurred_at >= now - since)
+                .limit(_WINDOW_FIRST_ROWS + 1)
+                .subquery()
+            )
+        ).scalar_one()
+        window_first = in_window <= _WINDOW_FIRST_ROWS
         for topic in topics:
             q = sa.select(
                 i.c.interaction_id,
@@ -110,7 +122,7 @@ def help_requests(
                 i.c.occurred_at,
                 i.c.thread_id,
             ).where(
-                match_clause(store, parse_query(topic)),
+                match_clause(store, parse_query(topic), window_first=window_first),
                 i.c.direction != "given",
                 i.c.kind.in_(ASK_KINDS),
                 i.c.occurred_at >= now - since,

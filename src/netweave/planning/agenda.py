@@ -24,6 +24,8 @@ from ..errors import InputError
 from ..listening.help import help_requests
 from ..relationships import views
 from ..store import Store, make_id, schema, utcnow
+from .audit import dropped
+from .partners import pipeline
 from .rules import list_rules
 
 __all__ = ["MODES", "Action", "candidates", "day_items", "item_id", "mark", "plan_day"]
@@ -69,7 +71,12 @@ class Action:
 
 
 def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action]:
-    """Every action worth considering today, with value and reason."""
+    """Every action worth considering today, with value and reason.
+
+    >>> from netweave.store import Store
+    >>> [a.kind for a in candidates(Store.open("sqlite://"), topics=[], now=utcnow())]
+    ['digest']
+    """
     out: list[Action] = []
     for r in help_requests(store, topics, since=timedelta(days=7), limit=30, now=now):
         out.append(
@@ -83,7 +90,7 @@ def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action
                 r.url,
             )
         )
-    for t in views.losing_touch(store, now=now)[:30]:
+    for t in views.losing_touch(store, now=now, limit=30):
         weight = {5: 1.6, 15: 1.2, 50: 0.8}.get(t.circle or 0, 0.5)
         overdue = (
             f"{t.overdue_days} days overdue" if t.overdue_days is not None else "never contacted"
@@ -136,27 +143,6 @@ def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action
                     None,
                 )
             )
-        for pid, name, stage, since in conn.execute(
-            sa.select(p.c.person_id, p.c.display_name, p.c.partner_stage, p.c.partner_stage_since)
-            .where(
-                p.c.workspace_id == ws,
-                p.c.partner_stage.is_not(None),
-                p.c.partner_stage != "collaborate",
-            )
-            .order_by(p.c.person_id)
-        ):
-            days = (now - since).days if since else 0
-            out.append(
-                Action(
-                    "partner",
-                    pid,
-                    name,
-                    MINUTES["partner"],
-                    1.1 + min(days, 60) / 60,
-                    f"strategic partner, stage {stage} for {days} days: next step",
-                    None,
-                )
-            )
         givers = conn.execute(
             sa.select(link.c.person_id, p.c.display_name, sa.func.count().label("n"))
             .select_from(
@@ -196,6 +182,20 @@ def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action
                     None,
                 )
             )
+    for partner in pipeline(store, now=now):
+        if partner.stage == "collaborate":
+            continue
+        out.append(
+            Action(
+                "partner",
+                partner.person_id,
+                partner.name,
+                MINUTES["partner"],
+                1.1 + min(partner.days_in_stage, 60) / 60,
+                f"partner, {partner.stage} for {partner.days_in_stage} days: {partner.next_step}",
+                None,
+            )
+        )
     out.append(
         Action(
             "digest",
@@ -207,7 +207,8 @@ def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action
             None,
         )
     )
-    return out
+    gone = dropped(store)  # the connection audit dropped them: no nurturing actions
+    return [a for a in out if a.person_id not in gone]
 
 
 def _allowed(
@@ -233,10 +234,13 @@ def _allowed(
     )
 
 
-def _unanswered(store: Store) -> dict[str, int]:
-    """Per person: how many of the owner's latest messages in a row got no reply."""
+def _unanswered(store: Store, people: set[str]) -> dict[str, int]:
+    """Per person (of ``people``): how many of the owner's latest messages in a row got no
+    reply. Read through those people's accounts only, never the whole ledger."""
     f, link = schema.interaction_facts, schema.account_links
     streak: dict[str, int] = {}
+    if not people:
+        return streak
     done: set[str] = set()
     with store.connect() as conn:
         for pid, direction in conn.execute(
@@ -250,7 +254,11 @@ def _unanswered(store: Store) -> dict[str, int]:
                     ),
                 )
             )
-            .where(f.c.workspace_id == store.workspace_id, f.c.kind.in_(["dm", "email"]))
+            .where(
+                f.c.workspace_id == store.workspace_id,
+                link.c.person_id.in_(sorted(people)),
+                f.c.kind.in_(["dm", "email"]),
+            )
             .order_by(link.c.person_id, f.c.occurred_at.desc())
         ):
             if pid in done:
@@ -317,10 +325,19 @@ def plan_day(
     if quiet and (now.hour >= quiet["from"] or now.hour < quiet["to"]):
         return []
     settled = {r["item_id"] for r in day_items(store, day) if r["status"] != "planned"}
-    unanswered = _unanswered(store)
+    found = candidates(store, topics=topics, now=now)
+    # only the rule needs the reply streaks, and only of the people it could filter out
+    unanswered = (
+        _unanswered(
+            store,
+            {a.person_id for a in found if a.person_id and a.kind in {"reconnect", "partner"}},
+        )
+        if "no_dm_without_reply" in rules
+        else {}
+    )
     allowed = [
         a
-        for a in candidates(store, topics=topics, now=now)
+        for a in found
         if item_id(day, a) not in settled and _allowed(a, mode, day, rules, unanswered)
     ]
     # mornings start with what the network is saying (seed 003), then the best of the rest

@@ -119,15 +119,80 @@ def ranked(
     return ties[offset:end]
 
 
+def _overdue_candidates(
+    store: Store, now: datetime, circles: tuple[int, ...], limit: int
+) -> list[str]:
+    """Ids of the people who can be among the ``limit`` most overdue: per suggested circle,
+    walked from the oldest last contact (index order) until ``limit`` are found and the ties
+    of the last one are in; plus everyone whose circle or cadence was set by hand."""
+    p, ts = schema.people, schema.tie_scores
+    ws = store.workspace_id
+    on = sa.and_(ts.c.workspace_id == p.c.workspace_id, ts.c.person_id == p.c.person_id)
+    ids: list[str] = []
+    with store.connect() as conn:
+        ids.extend(
+            conn.execute(
+                sa.select(p.c.person_id)
+                .select_from(p.outerjoin(ts, on))
+                .where(
+                    p.c.workspace_id == ws,
+                    ~p.c.is_owner,
+                    sa.or_(p.c.circle.is_not(None), p.c.cadence_days.is_not(None)),
+                    sa.func.coalesce(p.c.circle, ts.c.suggested_circle).in_(circles),
+                )
+            ).scalars()
+        )
+        for size in circles:
+            cadence = default_cadence(size)
+            if cadence is None:
+                continue
+            found, last_days = 0, None
+            for person_id, last in conn.execute(
+                sa.select(ts.c.person_id, ts.c.last_contact)
+                .select_from(ts.join(p, on))
+                .where(
+                    ts.c.workspace_id == ws,
+                    ts.c.suggested_circle == size,
+                    p.c.circle.is_(None),
+                    p.c.cadence_days.is_(None),
+                    ~p.c.is_owner,
+                )
+                .order_by(ts.c.last_contact.asc().nulls_first(), ts.c.person_id)
+            ):
+                days = None if last is None else (now - last).days
+                if days is not None and days <= cadence.days:
+                    break  # everyone after this one is within their cadence
+                if found >= limit and days != last_days:
+                    break
+                ids.append(person_id)
+                found, last_days = found + 1, days
+    return ids
+
+
 def losing_touch(
-    store: Store, *, now: datetime | None = None, circles: tuple[int, ...] = (5, 15, 50)
+    store: Store,
+    *,
+    now: datetime | None = None,
+    circles: tuple[int, ...] = (5, 15, 50),
+    limit: int | None = None,
 ) -> list[Tie]:
     """People in close circles whose last contact is older than their cadence, most overdue
-    first (never-contacted people in those circles included)."""
+    first (never-contacted people in those circles included).
+
+    With ``limit``, only the first ``limit`` are returned, and only people who can be among
+    them are read (the agenda asks for 30 out of tens of thousands).
+
+    >>> from netweave.store import Store
+    >>> losing_touch(Store.open("sqlite://"), limit=5)
+    []
+    """
     now = now or utcnow()
+    where = None
+    if limit is not None:
+        where = schema.people.c.person_id.in_(_overdue_candidates(store, now, circles, limit))
     out = [
         t
-        for t in _ties(store, now)
+        for t in _ties(store, now, where)
         if t.circle in circles
         and t.cadence_days
         and (t.days_since is None or t.days_since > t.cadence_days)
@@ -139,7 +204,7 @@ def losing_touch(
             t.person_id,
         )
     )
-    return out
+    return out if limit is None else out[:limit]
 
 
 def cooling(

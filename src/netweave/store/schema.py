@@ -244,6 +244,7 @@ people = sa.Table(
     sa.Column("reason_connected", sa.Text),
     sa.Column("partner_stage", sa.String(32)),
     sa.Column("partner_stage_since", Timestamp()),
+    sa.Column("partner_stage_manual", sa.String(32)),  # set by hand; wins over the derived stage
     sa.Column("cadence_days", sa.Integer),
     sa.Column("cadence_max_days", sa.Integer),
     sa.Column("tags", JSON),
@@ -544,9 +545,17 @@ audit_decisions = sa.Table(
     sa.Column("reason", sa.Text),
     sa.Column("list_id", sa.String(64)),
     sa.Column("decided_at", Timestamp(), nullable=False),
+    sa.Column("previous", JSON),  # what the decision changed, so undo can restore it
+    sa.Column("undone_at", Timestamp()),
     sa.PrimaryKeyConstraint("workspace_id", "decision_id"),
     _fk(["person_id"], "people"),
     sa.CheckConstraint("decision IN ('keep', 'move', 'drop')", name="decision"),
+)
+sa.Index(
+    "ix_audit_decisions_person",
+    audit_decisions.c.workspace_id,
+    audit_decisions.c.person_id,
+    audit_decisions.c.decided_at,
 )
 
 topics = sa.Table(
@@ -602,6 +611,13 @@ tie_scores = sa.Table(
     _fk(["person_id"], "people"),
 )
 sa.Index("ix_tie_scores_strength", tie_scores.c.workspace_id, tie_scores.c.strength)
+# the agenda's losing-touch walk: per suggested circle, oldest last contact first
+sa.Index(
+    "ix_tie_scores_circle",
+    tie_scores.c.workspace_id,
+    tie_scores.c.suggested_circle,
+    tie_scores.c.last_contact,
+)
 
 tie_history = sa.Table(
     "tie_history",
