@@ -18,9 +18,20 @@ from ..errors import InputError, NotFound
 from ..store import Store, schema, utcnow
 from .ties import CIRCLES, default_cadence
 
-__all__ = ["Tie", "cooling", "explain", "ledger", "losing_touch", "ranked"]
+__all__ = [
+    "PAGE_SORTS",
+    "Tie",
+    "cooling",
+    "explain",
+    "ledger",
+    "losing_touch",
+    "page",
+    "ranked",
+    "timeline",
+]
 
 SORTS = ("strength", "recency", "overdue", "name")
+PAGE_SORTS = ("strength", "recency", "name")
 
 
 @dataclass
@@ -64,31 +75,31 @@ def _ties(store: Store, now: datetime, where: Any = None) -> list[Tie]:
     )
     if where is not None:
         q = q.where(where)
-    out = []
     with store.connect() as conn:
-        for r in conn.execute(q):
-            circle = r.circle or r.suggested_circle
-            source = "set" if r.circle else ("suggested" if r.suggested_circle else "")
-            default = default_cadence(circle)
-            cadence = r.cadence_days or (default.days if default else None)
-            max_days = r.cadence_max_days or (int(cadence * 1.5) if cadence else None)
-            days = (now - r.last_contact).days if r.last_contact else None
-            overdue = (days - cadence) if days is not None and cadence else None
-            out.append(
-                Tie(
-                    r.person_id,
-                    r.display_name,
-                    float(r.strength or 0.0),
-                    r.last_contact,
-                    circle,
-                    source,
-                    cadence,
-                    max_days,
-                    days,
-                    overdue,
-                )
-            )
-    return out
+        return [_tie(r, now) for r in conn.execute(q)]
+
+
+def _tie(r: Any, now: datetime) -> Tie:
+    """One row of people joined to tie_scores, as a :class:`Tie` (defaults filled in)."""
+    circle = r.circle or r.suggested_circle
+    source = "set" if r.circle else ("suggested" if r.suggested_circle else "")
+    default = default_cadence(circle)
+    cadence = r.cadence_days or (default.days if default else None)
+    max_days = r.cadence_max_days or (int(cadence * 1.5) if cadence else None)
+    days = (now - r.last_contact).days if r.last_contact else None
+    overdue = (days - cadence) if days is not None and cadence else None
+    return Tie(
+        r.person_id,
+        r.display_name,
+        float(r.strength or 0.0),
+        r.last_contact,
+        circle,
+        source,
+        cadence,
+        max_days,
+        days,
+        overdue,
+    )
 
 
 def ranked(
@@ -117,6 +128,111 @@ def ranked(
     ties.sort(key=keys[sort])
     end = None if limit is None else offset + limit
     return ties[offset:end]
+
+
+def page(
+    store: Store,
+    *,
+    sort: str = "strength",
+    search: str | None = None,
+    circle: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> tuple[list[Tie], bool]:
+    """One page of people, sorted, filtered and cut in the database (nobody else is loaded);
+    returns the page and whether more people follow.
+
+    ``sort`` is strength (strongest first), recency (latest contact first) or name; ``search``
+    keeps names containing it (case-insensitive); ``circle`` keeps one Dunbar circle, set or
+    suggested.
+
+    >>> page(Store.open("sqlite://"), sort="name", search="ada")
+    ([], False)
+    """
+    if sort not in PAGE_SORTS:
+        raise InputError("", None, f"unknown sort {sort!r}; use one of {', '.join(PAGE_SORTS)}")
+    if limit < 1 or offset < 0:
+        raise InputError("", None, "limit is at least 1 and offset at least 0")
+    p, ts = schema.people, schema.tie_scores
+    q = (
+        sa.select(
+            p.c.person_id,
+            p.c.display_name,
+            p.c.circle,
+            p.c.cadence_days,
+            p.c.cadence_max_days,
+            ts.c.strength,
+            ts.c.last_contact,
+            ts.c.suggested_circle,
+        )
+        .select_from(
+            p.outerjoin(
+                ts, sa.and_(ts.c.workspace_id == p.c.workspace_id, ts.c.person_id == p.c.person_id)
+            )
+        )
+        .where(p.c.workspace_id == store.workspace_id, ~p.c.is_owner)
+    )
+    if search and search.strip():
+        needle = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%")
+        needle = needle.replace("_", "\\_")
+        q = q.where(sa.func.lower(p.c.display_name).like(f"%{needle}%", escape="\\"))
+    if circle is not None:
+        q = q.where(
+            sa.or_(
+                p.c.circle == circle,
+                sa.and_(p.c.circle.is_(None), ts.c.suggested_circle == circle),
+            )
+        )
+    order: dict[str, list[Any]] = {
+        "strength": [ts.c.strength.desc().nulls_last(), p.c.person_id],
+        "recency": [ts.c.last_contact.desc().nulls_last(), p.c.person_id],
+        "name": [sa.func.lower(p.c.display_name), p.c.person_id],
+    }
+    q = q.order_by(*order[sort]).limit(limit + 1).offset(offset)
+    now = now or utcnow()
+    with store.connect() as conn:
+        rows = [_tie(r, now) for r in conn.execute(q)]
+    return rows[:limit], len(rows) > limit
+
+
+def timeline(store: Store, person_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """A person's latest interactions with the owner (any of their accounts), newest first,
+    each with its give/get label.
+
+    >>> timeline(Store.open("sqlite://"), "nobody")
+    []
+    """
+    f, i, link = schema.interaction_facts, schema.interactions, schema.account_links
+    ws = store.workspace_id
+    accounts = sa.select(link.c.account_id).where(
+        link.c.workspace_id == ws, link.c.person_id == person_id
+    )
+    q = (
+        sa.select(
+            i.c.interaction_id,
+            i.c.platform,
+            i.c.kind,
+            i.c.occurred_at,
+            i.c.text,
+            i.c.url,
+            f.c.direction,
+            f.c.label,
+        )
+        .select_from(
+            f.join(
+                i,
+                sa.and_(
+                    i.c.workspace_id == f.c.workspace_id, i.c.interaction_id == f.c.interaction_id
+                ),
+            )
+        )
+        .where(f.c.workspace_id == ws, f.c.counterpart.in_(accounts))
+        .order_by(f.c.occurred_at.desc(), f.c.interaction_id)
+        .limit(limit)
+    )
+    with store.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def losing_touch(
