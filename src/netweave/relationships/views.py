@@ -145,7 +145,8 @@ def page(
 
     ``sort`` is strength (strongest first), recency (latest contact first) or name; ``search``
     keeps names containing it (case-insensitive); ``circle`` keeps one Dunbar circle, set or
-    suggested.
+    suggested. Without filters the page is read off an index (``ix_tie_scores_rank``,
+    ``ix_tie_scores_recent``, ``ix_people_name``); people not scored yet follow the scored ones.
 
     >>> page(Store.open("sqlite://"), sort="name", search="ada")
     ([], False)
@@ -154,6 +155,70 @@ def page(
         raise InputError("", None, f"unknown sort {sort!r}; use one of {', '.join(PAGE_SORTS)}")
     if limit < 1 or offset < 0:
         raise InputError("", None, "limit is at least 1 and offset at least 0")
+    p, ts = schema.people, schema.tie_scores
+    ws = store.workspace_id
+    sqlite = store.dialect == "sqlite"
+    with store.connect() as conn:
+        if (search and search.strip()) or circle is not None:
+            ids = conn.execute(_filtered(store, sort, search, circle, limit, offset)).scalars()
+            wanted = list(ids)
+        elif sort == "name":
+            wanted = list(
+                conn.execute(
+                    sa.select(p.c.person_id)
+                    .where(p.c.workspace_id == ws, p.c.is_owner == sa.false())
+                    .order_by(sa.func.lower(p.c.display_name), p.c.person_id)
+                    .limit(limit + 1)
+                    .offset(offset)
+                ).scalars()
+            )
+        else:
+            key = ts.c.strength if sort == "strength" else ts.c.last_contact
+            # the owner is never scored (health.recompute), so tie_scores alone has the order;
+            # SQLite sorts NULLs first, so DESC already puts them last, straight off the index
+            first = key.desc() if sqlite else key.desc().nulls_last()
+            wanted = list(
+                conn.execute(
+                    sa.select(ts.c.person_id)
+                    .where(ts.c.workspace_id == ws)
+                    .order_by(first, ts.c.person_id.desc())
+                    .limit(limit + 1)
+                    .offset(offset)
+                ).scalars()
+            )
+            if len(wanted) <= limit:  # the last scored page: people not scored yet follow
+                scored = conn.execute(
+                    sa.select(sa.func.count()).where(ts.c.workspace_id == ws)
+                ).scalar_one()
+                unscored = sa.select(ts.c.person_id).where(ts.c.workspace_id == ws)
+                wanted += conn.execute(
+                    sa.select(p.c.person_id)
+                    .where(
+                        p.c.workspace_id == ws,
+                        p.c.is_owner == sa.false(),
+                        p.c.person_id.not_in(unscored),
+                    )
+                    .order_by(sa.func.lower(p.c.display_name), p.c.person_id)
+                    .limit(limit + 1 - len(wanted))
+                    .offset(max(offset - scored, 0))
+                ).scalars()
+        if not wanted:
+            return [], False
+        rows = {
+            r.person_id: r
+            for r in conn.execute(
+                _tie_select(ws, skip_owner=False).where(p.c.person_id.in_(wanted[: limit + 1]))
+            )
+        }
+    now = now or utcnow()
+    ties = [_tie(rows[pid], now) for pid in wanted if pid in rows and not rows[pid].is_owner]
+    return ties[:limit], len(ties) > limit
+
+
+def _tie_select(ws: str, *, skip_owner: bool = True) -> sa.Select[Any]:
+    """People of a workspace joined to their scores, with the columns a :class:`Tie` needs
+    (the owner left out unless ``skip_owner`` is false: rows fetched by id need no such test,
+    and leaving it out keeps the planner on the primary key)."""
     p, ts = schema.people, schema.tie_scores
     q = (
         sa.select(
@@ -165,18 +230,31 @@ def page(
             ts.c.strength,
             ts.c.last_contact,
             ts.c.suggested_circle,
+            p.c.is_owner,
         )
         .select_from(
             p.outerjoin(
                 ts, sa.and_(ts.c.workspace_id == p.c.workspace_id, ts.c.person_id == p.c.person_id)
             )
         )
-        .where(p.c.workspace_id == store.workspace_id, ~p.c.is_owner)
+        .where(p.c.workspace_id == ws)
     )
+    return q.where(p.c.is_owner == sa.false()) if skip_owner else q
+
+
+def _filtered(
+    store: Store, sort: str, search: str | None, circle: int | None, limit: int, offset: int
+) -> sa.Select[Any]:
+    """The ids of one page of people matching a name search and/or a circle."""
+    p, ts = schema.people, schema.tie_scores
+    q = _tie_select(store.workspace_id).with_only_columns(p.c.person_id)
     if search and search.strip():
         needle = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%")
         needle = needle.replace("_", "\\_")
-        q = q.where(sa.func.lower(p.c.display_name).like(f"%{needle}%", escape="\\"))
+        if store.dialect == "sqlite":  # LIKE ignores ASCII case there, no lower() per row
+            q = q.where(p.c.display_name.like(f"%{needle}%", escape="\\"))
+        else:
+            q = q.where(p.c.display_name.ilike(f"%{needle}%", escape="\\"))
     if circle is not None:
         q = q.where(
             sa.or_(
@@ -185,15 +263,11 @@ def page(
             )
         )
     order: dict[str, list[Any]] = {
-        "strength": [ts.c.strength.desc().nulls_last(), p.c.person_id],
-        "recency": [ts.c.last_contact.desc().nulls_last(), p.c.person_id],
+        "strength": [ts.c.strength.desc().nulls_last(), p.c.person_id.desc()],
+        "recency": [ts.c.last_contact.desc().nulls_last(), p.c.person_id.desc()],
         "name": [sa.func.lower(p.c.display_name), p.c.person_id],
     }
-    q = q.order_by(*order[sort]).limit(limit + 1).offset(offset)
-    now = now or utcnow()
-    with store.connect() as conn:
-        rows = [_tie(r, now) for r in conn.execute(q)]
-    return rows[:limit], len(rows) > limit
+    return q.order_by(*order[sort]).limit(limit + 1).offset(offset)
 
 
 def timeline(store: Store, person_id: str, *, limit: int = 50) -> list[dict[str, Any]]:

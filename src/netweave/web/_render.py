@@ -33,6 +33,15 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
 
 
+def _days_ago(days: int) -> str:
+    """'today', 'yesterday' or 'N days ago'.
+
+    >>> _days_ago(0), _days_ago(1), _days_ago(12)
+    ('today', 'yesterday', '12 days ago')
+    """
+    return "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
+
+
 def _qs(current: dict[str, Any], **changes: Any) -> str:
     """The query string of ``current`` with ``changes`` applied (None drops a key)."""
     merged = {**current, **changes}
@@ -48,6 +57,7 @@ env = jinja2.Environment(
 env.filters["when"] = _when
 env.filters["pct"] = _pct
 env.globals["qs"] = _qs
+env.globals["days_ago"] = _days_ago
 
 
 def wants_json(request: Request) -> bool:

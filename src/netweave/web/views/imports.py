@@ -66,16 +66,24 @@ def upload(
         path = _save(export, Path(tmp), st.max_upload)
         report = import_paths(st.store, [str(path)], settings=settings)
         name = path.name
+        where = f"{tmp}/"  # the upload's temporary folder means nothing to the reader
+        files = [
+            {
+                "file": f.file.replace(where, ""),
+                "source": f.source,
+                "records": f.records,
+                "status": f.status,
+            }
+            for f in report.files
+        ]
+        skipped = [s.replace(where, "") for s in report.skipped]
     people = resolve(st.store, stale_accounts(st.store)).as_dict()
     people["scored"] = recompute(st.store, settings=settings).people
     data = ImportOut(
         file=name,
-        files=[
-            {"file": f.file, "source": f.source, "records": f.records, "status": f.status}
-            for f in report.files
-        ],
+        files=files,
         added=dict(report.added),
-        skipped=list(report.skipped),
+        skipped=skipped,
         people=people,
         indexed=ensure_index(st.store),
     )
