@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 
-.PHONY: setup demo test pytest lint bench clean
+.PHONY: setup demo serve test pytest lint bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "error: $(PY) not found; install Python 3.11 or run make PY=python3"; exit 1; }
@@ -29,7 +29,12 @@ demo: $(STAMP)
 	$$nw config set time.timezone "America/Chicago"; \
 	$$nw import $(DEMO_DIR)/exports; \
 	$$nw info; \
-	echo "try: NETWEAVE_HOME=$(DEMO_DIR)/home $(BIN)/netweave --db $(DEMO_DIR)/netweave.db help-requests"
+	echo "try: NETWEAVE_HOME=$(DEMO_DIR)/home $(BIN)/netweave --db $(DEMO_DIR)/netweave.db help-requests"; \
+	echo "web UI: make serve (prints the address to open and the token to log in with)"
+
+serve: $(STAMP)
+	@test -f $(DEMO_DIR)/netweave.db || { echo "no demo database yet: run make demo first"; exit 1; }
+	NETWEAVE_HOME=$(DEMO_DIR)/home $(BIN)/netweave --db $(DEMO_DIR)/netweave.db serve
 
 test: $(STAMP) lint pytest
 

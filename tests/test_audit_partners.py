@@ -309,7 +309,7 @@ def test_bad_input_is_one_line(db_url: str) -> None:
 
 def test_migration_0006_matches_the_schema(db_url: str) -> None:
     store = Store.open(db_url)
-    assert store.schema_version() == "0006"
+    assert store.schema_version() >= "0006"  # later migrations build on it
     inspector = sa.inspect(store.engine)
     for table in ("people", "audit_decisions"):
         migrated = {c["name"] for c in inspector.get_columns(table)}

@@ -15,6 +15,7 @@ from . import (
     people_cmd,
     planning_cmd,
     sync_cmd,
+    web_cmd,
 )
 from .app import app
 
@@ -54,3 +55,4 @@ app.command("forget")(data_cmd.forget)
 app.command("export")(data_cmd.export)
 app.add_typer(audit_cmd.audit_app, name="audit")
 app.add_typer(audit_cmd.partners_app, name="partners")
+app.command("serve")(web_cmd.serve)

@@ -26,6 +26,7 @@ __all__ = [
     "accept",
     "accept_above",
     "find_person",
+    "get_person",
     "merge",
     "person_accounts",
     "proposals",
@@ -33,6 +34,38 @@ __all__ = [
     "split",
     "undo",
 ]
+
+
+def get_person(store: Store, person_id: str) -> dict[str, Any]:
+    """One person by exact id (an indexed lookup, whatever the size of the network).
+
+    >>> get_person(Store.open("sqlite://"), "nobody")
+    Traceback (most recent call last):
+    ...
+    netweave.errors.NotFound: no person matches 'nobody'
+    """
+    p = schema.people
+    with store.connect() as conn:
+        row = (
+            conn.execute(
+                sa.select(
+                    p.c.person_id,
+                    p.c.display_name,
+                    p.c.is_owner,
+                    p.c.location,
+                    p.c.circle,
+                    p.c.reason_connected,
+                    p.c.partner_stage,
+                    p.c.cadence_days,
+                    p.c.cadence_max_days,
+                ).where(p.c.workspace_id == store.workspace_id, p.c.person_id == person_id)
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        raise NotFound("person", person_id)
+    return dict(row)
 
 
 def find_person(store: Store, text: str) -> dict[str, Any]:

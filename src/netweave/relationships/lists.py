@@ -26,6 +26,7 @@ __all__ = [
     "create_list",
     "find_list",
     "list_people",
+    "lists_of",
     "remove_from_list",
 ]
 
@@ -171,6 +172,31 @@ def list_people(store: Store, list_id: str) -> list[dict[str, Any]]:
             .order_by(p.c.display_name, p.c.person_id)
         ).mappings()
         return [dict(r) for r in rows]
+
+
+def lists_of(store: Store, person_id: str) -> list[dict[str, Any]]:
+    """The lists a person is on (directly, or through one of their accounts).
+
+    >>> lists_of(Store.open("sqlite://"), "nobody")
+    []
+    """
+    lt, lm, link = schema.lists, schema.list_members, schema.account_links
+    ws = store.workspace_id
+    accounts = sa.select(link.c.account_id).where(
+        link.c.workspace_id == ws, link.c.person_id == person_id
+    )
+    member = sa.or_(
+        sa.and_(lm.c.member_type == "person", lm.c.member_id == person_id),
+        sa.and_(lm.c.member_type == "account", lm.c.member_id.in_(accounts)),
+    )
+    ids = sa.select(lm.c.list_id).where(lm.c.workspace_id == ws, member)
+    with store.connect() as conn:
+        rows = conn.execute(
+            sa.select(lt.c.list_id, lt.c.name, lt.c.kind, lt.c.platform)
+            .where(lt.c.workspace_id == ws, lt.c.list_id.in_(ids))
+            .order_by(lt.c.kind, lt.c.name)
+        )
+        return [dict(r) for r in rows.mappings()]
 
 
 def all_lists(store: Store) -> list[dict[str, Any]]:

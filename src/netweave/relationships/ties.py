@@ -122,7 +122,7 @@ def tie_strength(stats: TieStats, now: datetime, half_life_days: float = 180.0) 
         "reciprocity": (min(s.given, s.received) / max(s.given, s.received)) * _sat(total, 6)
         if total
         else 0.0,
-        "duration": min(1.0, math.log1p((now - s.first_contact).days) / math.log1p(5 * 365))
+        "duration": min(1.0, math.log1p(max((now - s.first_contact).days, 0)) / math.log1p(5 * 365))
         if s.first_contact
         else 0.0,
         "structural": 0.5 * float(s.mutual) + 0.5 * _sat(s.shared_lists, 2),

@@ -18,9 +18,20 @@ from ..errors import InputError, NotFound
 from ..store import Store, schema, utcnow
 from .ties import CIRCLES, default_cadence
 
-__all__ = ["Tie", "cooling", "explain", "ledger", "losing_touch", "ranked"]
+__all__ = [
+    "PAGE_SORTS",
+    "Tie",
+    "cooling",
+    "explain",
+    "ledger",
+    "losing_touch",
+    "page",
+    "ranked",
+    "timeline",
+]
 
 SORTS = ("strength", "recency", "overdue", "name")
+PAGE_SORTS = ("strength", "recency", "name")
 
 
 @dataclass
@@ -64,31 +75,31 @@ def _ties(store: Store, now: datetime, where: Any = None) -> list[Tie]:
     )
     if where is not None:
         q = q.where(where)
-    out = []
     with store.connect() as conn:
-        for r in conn.execute(q):
-            circle = r.circle or r.suggested_circle
-            source = "set" if r.circle else ("suggested" if r.suggested_circle else "")
-            default = default_cadence(circle)
-            cadence = r.cadence_days or (default.days if default else None)
-            max_days = r.cadence_max_days or (int(cadence * 1.5) if cadence else None)
-            days = (now - r.last_contact).days if r.last_contact else None
-            overdue = (days - cadence) if days is not None and cadence else None
-            out.append(
-                Tie(
-                    r.person_id,
-                    r.display_name,
-                    float(r.strength or 0.0),
-                    r.last_contact,
-                    circle,
-                    source,
-                    cadence,
-                    max_days,
-                    days,
-                    overdue,
-                )
-            )
-    return out
+        return [_tie(r, now) for r in conn.execute(q)]
+
+
+def _tie(r: Any, now: datetime) -> Tie:
+    """One row of people joined to tie_scores, as a :class:`Tie` (defaults filled in)."""
+    circle = r.circle or r.suggested_circle
+    source = "set" if r.circle else ("suggested" if r.suggested_circle else "")
+    default = default_cadence(circle)
+    cadence = r.cadence_days or (default.days if default else None)
+    max_days = r.cadence_max_days or (int(cadence * 1.5) if cadence else None)
+    days = (now - r.last_contact).days if r.last_contact else None
+    overdue = (days - cadence) if days is not None and cadence else None
+    return Tie(
+        r.person_id,
+        r.display_name,
+        float(r.strength or 0.0),
+        r.last_contact,
+        circle,
+        source,
+        cadence,
+        max_days,
+        days,
+        overdue,
+    )
 
 
 def ranked(
@@ -167,6 +178,185 @@ def _overdue_candidates(
                 ids.append(person_id)
                 found, last_days = found + 1, days
     return ids
+
+
+def page(
+    store: Store,
+    *,
+    sort: str = "strength",
+    search: str | None = None,
+    circle: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> tuple[list[Tie], bool]:
+    """One page of people, sorted, filtered and cut in the database (nobody else is loaded);
+    returns the page and whether more people follow.
+
+    ``sort`` is strength (strongest first), recency (latest contact first) or name; ``search``
+    keeps names containing it (case-insensitive); ``circle`` keeps one Dunbar circle, set or
+    suggested. Without filters the page is read off an index (``ix_tie_scores_rank``,
+    ``ix_tie_scores_recent``, ``ix_people_name``); people not scored yet follow the scored ones.
+
+    >>> page(Store.open("sqlite://"), sort="name", search="ada")
+    ([], False)
+    """
+    if sort not in PAGE_SORTS:
+        raise InputError("", None, f"unknown sort {sort!r}; use one of {', '.join(PAGE_SORTS)}")
+    if limit < 1 or offset < 0:
+        raise InputError("", None, "limit is at least 1 and offset at least 0")
+    p, ts = schema.people, schema.tie_scores
+    ws = store.workspace_id
+    sqlite = store.dialect == "sqlite"
+    with store.connect() as conn:
+        if (search and search.strip()) or circle is not None:
+            ids = conn.execute(_filtered(store, sort, search, circle, limit, offset)).scalars()
+            wanted = list(ids)
+        elif sort == "name":
+            wanted = list(
+                conn.execute(
+                    sa.select(p.c.person_id)
+                    .where(p.c.workspace_id == ws, p.c.is_owner == sa.false())
+                    .order_by(sa.func.lower(p.c.display_name), p.c.person_id)
+                    .limit(limit + 1)
+                    .offset(offset)
+                ).scalars()
+            )
+        else:
+            key = ts.c.strength if sort == "strength" else ts.c.last_contact
+            # the owner is never scored (health.recompute), so tie_scores alone has the order;
+            # SQLite sorts NULLs first, so DESC already puts them last, straight off the index
+            first = key.desc() if sqlite else key.desc().nulls_last()
+            wanted = list(
+                conn.execute(
+                    sa.select(ts.c.person_id)
+                    .where(ts.c.workspace_id == ws)
+                    .order_by(first, ts.c.person_id.desc())
+                    .limit(limit + 1)
+                    .offset(offset)
+                ).scalars()
+            )
+            if len(wanted) <= limit:  # the last scored page: people not scored yet follow
+                scored = conn.execute(
+                    sa.select(sa.func.count()).where(ts.c.workspace_id == ws)
+                ).scalar_one()
+                unscored = sa.select(ts.c.person_id).where(ts.c.workspace_id == ws)
+                wanted += conn.execute(
+                    sa.select(p.c.person_id)
+                    .where(
+                        p.c.workspace_id == ws,
+                        p.c.is_owner == sa.false(),
+                        p.c.person_id.not_in(unscored),
+                    )
+                    .order_by(sa.func.lower(p.c.display_name), p.c.person_id)
+                    .limit(limit + 1 - len(wanted))
+                    .offset(max(offset - scored, 0))
+                ).scalars()
+        if not wanted:
+            return [], False
+        rows = {
+            r.person_id: r
+            for r in conn.execute(
+                _tie_select(ws, skip_owner=False).where(p.c.person_id.in_(wanted[: limit + 1]))
+            )
+        }
+    now = now or utcnow()
+    ties = [_tie(rows[pid], now) for pid in wanted if pid in rows and not rows[pid].is_owner]
+    return ties[:limit], len(ties) > limit
+
+
+def _tie_select(ws: str, *, skip_owner: bool = True) -> sa.Select[Any]:
+    """People of a workspace joined to their scores, with the columns a :class:`Tie` needs
+    (the owner left out unless ``skip_owner`` is false: rows fetched by id need no such test,
+    and leaving it out keeps the planner on the primary key)."""
+    p, ts = schema.people, schema.tie_scores
+    q = (
+        sa.select(
+            p.c.person_id,
+            p.c.display_name,
+            p.c.circle,
+            p.c.cadence_days,
+            p.c.cadence_max_days,
+            ts.c.strength,
+            ts.c.last_contact,
+            ts.c.suggested_circle,
+            p.c.is_owner,
+        )
+        .select_from(
+            p.outerjoin(
+                ts, sa.and_(ts.c.workspace_id == p.c.workspace_id, ts.c.person_id == p.c.person_id)
+            )
+        )
+        .where(p.c.workspace_id == ws)
+    )
+    return q.where(p.c.is_owner == sa.false()) if skip_owner else q
+
+
+def _filtered(
+    store: Store, sort: str, search: str | None, circle: int | None, limit: int, offset: int
+) -> sa.Select[Any]:
+    """The ids of one page of people matching a name search and/or a circle."""
+    p, ts = schema.people, schema.tie_scores
+    q = _tie_select(store.workspace_id).with_only_columns(p.c.person_id)
+    if search and search.strip():
+        needle = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%")
+        needle = needle.replace("_", "\\_")
+        if store.dialect == "sqlite":  # LIKE ignores ASCII case there, no lower() per row
+            q = q.where(p.c.display_name.like(f"%{needle}%", escape="\\"))
+        else:
+            q = q.where(p.c.display_name.ilike(f"%{needle}%", escape="\\"))
+    if circle is not None:
+        q = q.where(
+            sa.or_(
+                p.c.circle == circle,
+                sa.and_(p.c.circle.is_(None), ts.c.suggested_circle == circle),
+            )
+        )
+    order: dict[str, list[Any]] = {
+        "strength": [ts.c.strength.desc().nulls_last(), p.c.person_id.desc()],
+        "recency": [ts.c.last_contact.desc().nulls_last(), p.c.person_id.desc()],
+        "name": [sa.func.lower(p.c.display_name), p.c.person_id],
+    }
+    return q.order_by(*order[sort]).limit(limit + 1).offset(offset)
+
+
+def timeline(store: Store, person_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """A person's latest interactions with the owner (any of their accounts), newest first,
+    each with its give/get label.
+
+    >>> timeline(Store.open("sqlite://"), "nobody")
+    []
+    """
+    f, i, link = schema.interaction_facts, schema.interactions, schema.account_links
+    ws = store.workspace_id
+    accounts = sa.select(link.c.account_id).where(
+        link.c.workspace_id == ws, link.c.person_id == person_id
+    )
+    q = (
+        sa.select(
+            i.c.interaction_id,
+            i.c.platform,
+            i.c.kind,
+            i.c.occurred_at,
+            i.c.text,
+            i.c.url,
+            f.c.direction,
+            f.c.label,
+        )
+        .select_from(
+            f.join(
+                i,
+                sa.and_(
+                    i.c.workspace_id == f.c.workspace_id, i.c.interaction_id == f.c.interaction_id
+                ),
+            )
+        )
+        .where(f.c.workspace_id == ws, f.c.counterpart.in_(accounts))
+        .order_by(f.c.occurred_at.desc(), f.c.interaction_id)
+        .limit(limit)
+    )
+    with store.connect() as conn:
+        return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def losing_touch(

@@ -271,6 +271,15 @@ account_links = sa.Table(
     sa.CheckConstraint("method IN ('auto', 'manual')", name="method"),
 )
 sa.Index("ix_account_links_person", account_links.c.workspace_id, account_links.c.person_id)
+# The people list by name, case-insensitive (0007): covering, owner flag included, so a page
+# and a name search read the index alone.
+sa.Index(
+    "ix_people_name",
+    people.c.workspace_id,
+    sa.func.lower(people.c.display_name),
+    people.c.person_id,
+    people.c.is_owner,
+)
 
 link_decisions = sa.Table(
     "link_decisions",
@@ -617,6 +626,17 @@ sa.Index(
     tie_scores.c.workspace_id,
     tie_scores.c.suggested_circle,
     tie_scores.c.last_contact,
+)
+# The people list pages straight off these (migration 0007): ranked by strength or by latest
+# contact, with the person id inside the index so a page and its offset never touch the table.
+sa.Index(
+    "ix_tie_scores_rank", tie_scores.c.workspace_id, tie_scores.c.strength, tie_scores.c.person_id
+)
+sa.Index(
+    "ix_tie_scores_recent",
+    tie_scores.c.workspace_id,
+    tie_scores.c.last_contact,
+    tie_scores.c.person_id,
 )
 
 tie_history = sa.Table(

@@ -1,0 +1,119 @@
+"""Rendering: every page is HTML for people and JSON for scripts (``.json`` or ``Accept``).
+
+Templates only format: views hand them a pydantic model, the same one the JSON answer carries.
+
+    >>> from starlette.requests import Request
+    >>> wants_json(Request({"type": "http", "path": "/people.json", "headers": []}))
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
+
+__all__ = ["env", "get_page", "html", "respond", "wants_json"]
+
+_HERE = Path(__file__).parent
+
+
+def _when(value: datetime | date | None, fmt: str = "%Y-%m-%d") -> str:
+    return value.strftime(fmt) if value else ""
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+def _days_ago(days: int) -> str:
+    """'today', 'yesterday' or 'N days ago'.
+
+    >>> _days_ago(0), _days_ago(1), _days_ago(12)
+    ('today', 'yesterday', '12 days ago')
+    """
+    return "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
+
+
+def _qs(current: dict[str, Any], **changes: Any) -> str:
+    """The query string of ``current`` with ``changes`` applied (None drops a key)."""
+    merged = {**current, **changes}
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(_HERE / "templates"),
+    autoescape=True,  # everything, whatever the template's name
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.filters["when"] = _when
+env.filters["pct"] = _pct
+env.globals["qs"] = _qs
+env.globals["days_ago"] = _days_ago
+
+
+def wants_json(request: Request) -> bool:
+    """True for ``/x.json`` or a client that asks for JSON first."""
+    if request.url.path.endswith(".json"):
+        return True
+    accept = request.headers.get("accept", "")
+    return accept.split(",")[0].strip().startswith("application/json")
+
+
+def html(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render ``template`` with the request, its CSRF token and ``context``."""
+    session = getattr(request.state, "session", None)
+    body = env.get_template(template).render(
+        request=request,
+        csrf=session.csrf if session else "",
+        authed=bool(session and session.authed),
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(body, status_code=status_code)
+
+
+def respond(
+    request: Request, template: str, data: BaseModel, status_code: int = 200, **context: Any
+) -> Response:
+    """``data`` as JSON if the client wants JSON, else the page ``template`` showing it."""
+    if wants_json(request):
+        return JSONResponse(data.model_dump(mode="json"), status_code=status_code)
+    return html(request, template, status_code, data=data, **context)
+
+
+def get_page(
+    router: APIRouter, path: str, model: type[BaseModel], *, summary: str
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a GET view at ``path`` and ``path.json``; OpenAPI documents ``model``."""
+
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        # the .json route first: "/people/{id}" would also match "/people/x.json"
+        router.add_api_route(
+            f"{path.rstrip('/') or ''}.json" if path != "/" else "/index.json",
+            view,
+            methods=["GET"],
+            response_model=model,
+            summary=f"{summary} (JSON)",
+            name=f"{view.__name__}_json",
+        )
+        router.add_api_route(
+            path,
+            view,
+            methods=["GET"],
+            response_model=model,
+            summary=summary,
+            name=view.__name__,
+            responses={200: {"content": {"text/html": {}}}},
+        )
+        return view
+
+    return register

@@ -1,0 +1,223 @@
+"""The JSON shapes of every page (pydantic), so OpenAPI documents them.
+
+>>> TieOut(person_id="p1", name="Ada", strength=0.5).strength
+0.5
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "AgendaItemOut",
+    "DashboardOut",
+    "DigestOut",
+    "DoneOut",
+    "GoalOut",
+    "GoalsOut",
+    "ImportOut",
+    "PeopleOut",
+    "PersonOut",
+    "ProposalOut",
+    "ReviewOut",
+    "SettingsOut",
+    "SpeakerOut",
+    "TieOut",
+    "TripOut",
+    "WhoOut",
+]
+
+
+class TieOut(BaseModel):
+    """One person as lists show them: strength, circle, contact rhythm."""
+
+    person_id: str
+    name: str
+    strength: float = 0.0
+    last_contact: datetime | None = None
+    circle: int | None = None
+    circle_source: str = ""
+    cadence_days: int | None = None
+    max_days: int | None = None
+    days_since: int | None = None
+    overdue_days: int | None = None
+
+
+class AgendaItemOut(BaseModel):
+    """One action on today's agenda."""
+
+    number: int | None
+    item_id: str
+    kind: str
+    person_id: str | None = None
+    name: str
+    minutes: int
+    reason: str
+    url: str | None = None
+    status: str = "planned"
+
+
+class HelpOut(BaseModel):
+    """Someone asking for help in your topics."""
+
+    interaction_id: str
+    person_id: str | None
+    name: str
+    text: str
+    url: str | None
+    platform: str
+    occurred_at: datetime
+    topic: str
+    strength: float
+
+
+class KeyResultOut(BaseModel):
+    metric: str
+    label: str
+    value: float
+    target: float | None
+    progress: float | None
+    needed_per_week: float | None
+
+
+class GoalOut(BaseModel):
+    """A goal with its key results and pace today."""
+
+    goal_id: str
+    title: str
+    why: str
+    status: str
+    start: datetime
+    deadline: datetime
+    end_state: str | None = None
+    strategy: str | None = None
+    progress: float
+    expected: float
+    pace: str
+    state: str
+    days_left: int
+    key_results: list[KeyResultOut]
+    history: list[str] = Field(default_factory=list)
+
+
+class DashboardOut(BaseModel):
+    """Today: the agenda, goals with pace, ties gone quiet, help requests."""
+
+    day: str
+    minutes: int
+    agenda: list[AgendaItemOut]
+    goals: list[GoalOut]
+    overdue: list[TieOut]
+    help_requests: list[HelpOut]
+
+
+class PeopleOut(BaseModel):
+    """One page of people."""
+
+    people: list[TieOut]
+    sort: str
+    q: str
+    circle: int | None
+    limit: int
+    offset: int
+    has_next: bool
+
+
+class AccountOut(BaseModel):
+    account_id: str
+    platform: str
+    handle: str | None = None
+    key: str
+    display_name: str | None = None
+    url: str | None = None
+    location: str | None = None
+    bio: str | None = None
+    method: str
+    score: float | None = None
+    reasons: list[str] = Field(default_factory=list)
+
+
+class PersonOut(BaseModel):
+    """Everything about one person: accounts and why, tie explained, give/get, notes, lists."""
+
+    person: dict[str, Any]
+    accounts: list[AccountOut]
+    tie: dict[str, Any] | None
+    ledger: list[dict[str, Any]]
+    timeline: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+    lists: list[dict[str, Any]]
+
+
+class ProposalOut(BaseModel):
+    """A proposed identity link: two accounts that are likely one person."""
+
+    number: int
+    a: dict[str, Any]
+    b: dict[str, Any]
+    score: float
+    reasons: list[str]
+
+
+class ReviewOut(BaseModel):
+    proposals: list[ProposalOut]
+    message: str = ""
+
+
+class GoalsOut(BaseModel):
+    goals: list[GoalOut]
+    templates: dict[str, str]
+
+
+class SpeakerOut(BaseModel):
+    person_id: str | None
+    name: str
+    score: float
+    posts: int
+    recent_180: int
+    recent_30: int
+    last: datetime | None
+    samples: list[dict[str, Any]]
+
+
+class WhoOut(BaseModel):
+    q: str
+    since: str
+    platform: str
+    speakers: list[SpeakerOut]
+
+
+class DigestOut(BaseModel):
+    since: str
+    digest: dict[str, Any]
+
+
+class TripOut(BaseModel):
+    city: str
+    matches: list[dict[str, Any]]
+
+
+class SettingsOut(BaseModel):
+    settings: dict[str, Any]
+    rules: dict[str, Any]
+    message: str = ""
+
+
+class ImportOut(BaseModel):
+    """What an upload brought in."""
+
+    file: str
+    files: list[dict[str, Any]]
+    added: dict[str, int]
+    skipped: list[str]
+    people: dict[str, Any]
+    indexed: int
+
+
+class DoneOut(BaseModel):
+    item_id: str
+    status: str
+    kind: str

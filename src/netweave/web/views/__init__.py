@@ -1,0 +1,24 @@
+"""One module per page; each exposes ``router`` (HTML and ``.json`` of the same view).
+
+>>> len(ROUTERS) > 5
+True
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import auth, dashboard, goals, imports, listening, people, review, settings
+
+__all__ = ["ROUTERS"]
+
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    dashboard.router,
+    people.router,
+    review.router,
+    goals.router,
+    listening.router,
+    settings.router,
+    imports.router,
+]
