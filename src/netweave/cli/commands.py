@@ -10,6 +10,7 @@ from . import (
     goal_cmd,
     identity_cmd,
     import_cmd,
+    index_cmd,
     listening_cmd,
     people_cmd,
     planning_cmd,
@@ -49,3 +50,4 @@ app.command("restore")(data_cmd.restore)
 app.command("migrate-to")(data_cmd.migrate_to)
 app.command("forget")(data_cmd.forget)
 app.command("export")(data_cmd.export)
+app.command("index")(index_cmd.index)
