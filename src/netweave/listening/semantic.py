@@ -402,8 +402,34 @@ def _candidates(
     since_cut: datetime | None,
     platform: str | None,
 ) -> list[_Hit]:
-    """Texts of one source whose similarity to ``query`` is at least ``threshold``."""
+    """Texts of one source whose similarity to ``query`` is at least ``threshold``.
+
+    Two steps: the vectors alone are scanned (one sequential read of one table), then only the
+    texts that are close enough are looked up for their author, time and filters. Joining the
+    ledger row of every vector first costs more than the comparison itself.
+    """
     s = schema.semantic_index
+    scan = [s.c.workspace_id == store.workspace_id, s.c.source == source, s.c.model == model]
+    raw = sa.type_coerce(s.c.vector, sa.LargeBinary)
+    close: dict[str, float] = {}
+    if store.dialect == "sqlite" and load_sqlite_vec(conn):
+        q = sa.bindparam("q", query.astype("<f4").tobytes(), type_=sa.LargeBinary)
+        distance = sa.func.vec_distance_cosine(raw, q)
+        found = conn.execute(
+            sa.select(s.c.item_id, distance).where(*scan, distance <= 1.0 - threshold)
+        )
+        close = {item: 1.0 - float(d) for item, d in found}
+    else:
+        result = conn.execute(
+            sa.select(s.c.item_id, raw).where(*scan).execution_options(yield_per=_SCAN_CHUNK)
+        )
+        for chunk in result.partitions(_SCAN_CHUNK):
+            matrix = np.frombuffer(b"".join(row[1] for row in chunk), dtype="<f4")
+            sims = matrix.reshape(len(chunk), -1) @ query
+            for i in np.flatnonzero(sims >= threshold).tolist():
+                close[chunk[i][0]] = float(sims[i])
+    if not close:
+        return []
     table, key, _ = SOURCES[source]
     if source == "interaction":
         owner, when = table.c.actor_account, table.c.occurred_at
@@ -415,34 +441,17 @@ def _candidates(
         filters = []
     if since_cut is not None:
         filters.append(when >= since_cut)
-    joined = s.join(
-        table, sa.and_(table.c.workspace_id == s.c.workspace_id, table.c[key] == s.c.item_id)
-    )
-    base = [s.c.workspace_id == store.workspace_id, s.c.source == source, s.c.model == model]
-    raw = sa.type_coerce(s.c.vector, sa.LargeBinary)
-    q = query.astype("<f4").tobytes()
-    if store.dialect == "sqlite" and load_sqlite_vec(conn):
-        distance = sa.func.vec_distance_cosine(raw, sa.bindparam("q", q, type_=sa.LargeBinary))
-        rows = conn.execute(
-            sa.select(s.c.item_id, owner, when, distance)
-            .select_from(joined)
-            .where(*base, *filters, distance <= 1.0 - threshold)
-        ).all()
-        return [_Hit(source, item, who, at, 1.0 - float(d)) for item, who, at, d in rows]
+    items = list(close)
     hits: list[_Hit] = []
-    result = conn.execute(
-        sa.select(s.c.item_id, owner, when, raw)
-        .select_from(joined)
-        .where(*base, *filters)
-        .execution_options(yield_per=_SCAN_CHUNK)
-    )
-    for chunk in result.partitions(_SCAN_CHUNK):
-        blobs = [row[3] for row in chunk]
-        matrix = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(chunk), -1)
-        sims = matrix @ query
-        for i in np.flatnonzero(sims >= threshold).tolist():
-            item, who, at, _ = chunk[i]
-            hits.append(_Hit(source, item, who, at, float(sims[i])))
+    for start in range(0, len(items), 500):
+        rows = conn.execute(
+            sa.select(table.c[key], owner, when).where(
+                table.c.workspace_id == store.workspace_id,
+                table.c[key].in_(items[start : start + 500]),
+                *filters,
+            )
+        )
+        hits += [_Hit(source, item, who, at, close[item]) for item, who, at in rows]
     return hits
 
 
