@@ -231,8 +231,9 @@ def test_semantic_who_filters(filled: Store) -> None:
     assert semantic_who(filled, "python packaging", embedder=EMBEDDER, limit=1, now=NOW)[0].name
     assert semantic_who(filled, "tomatoes", embedder=EMBEDDER, now=NOW)[0].name == "Gus"
     assert semantic_who(filled, "quantum chromodynamics", embedder=EMBEDDER, now=NOW) == []
-    # a model that embedded nothing finds nothing: the index must be built with it first
-    assert semantic_who(filled, "python packaging", embedder=HashingEmbedder(64), now=NOW) == []
+    # a model that embedded nothing: the index must be built with it first
+    with pytest.raises(InputError, match="run `netweave index --semantic` first"):
+        semantic_who(filled, "python packaging", embedder=HashingEmbedder(64), now=NOW)
     with pytest.raises(InputError):
         semantic_who(filled, '"" *', embedder=EMBEDDER)
 

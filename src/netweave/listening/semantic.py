@@ -18,8 +18,13 @@ The scan is exact: sqlite-vec's distance function on SQLite where the Python bui
 extensions, else numpy over the float32 blobs (and always on PostgreSQL).
 
     >>> from netweave.store import Store
-    >>> semantic_who(Store.open("sqlite://"), "python packaging", embedder=HashingEmbedder())
-    []
+    >>> store = Store.open("sqlite://")
+    >>> index_semantic(store, HashingEmbedder()).embedded
+    0
+    >>> semantic_who(store, "python packaging", embedder=HashingEmbedder())
+    Traceback (most recent call last):
+    ...
+    netweave.errors.InputError: nothing is embedded with hashing-512 yet: run ...
 """
 
 from __future__ import annotations
@@ -527,7 +532,8 @@ def semantic_who(
     180 and of the last 30 days, each on a log scale, but a post counts by its cosine
     similarity (from ``min_similarity``, default the embedder's threshold). Each speaker's
     ``samples`` most similar texts come as evidence, each with its ``similarity``. Only texts
-    embedded by ``embedder`` are searched: run :func:`index_semantic` first.
+    embedded by ``embedder`` are searched: InputError if :func:`index_semantic` has not been
+    run with it.
     """
     parse_query(query)  # InputError for a query with no words, as the keyword search
     now = now or utcnow()
@@ -537,6 +543,17 @@ def semantic_who(
     cut180, cut30 = now - timedelta(days=180), now - timedelta(days=30)
     ws = store.workspace_id
     with store.connect() as conn:
+        s = schema.semantic_index
+        indexed = conn.execute(
+            sa.select(sa.literal(1)).where(s.c.workspace_id == ws, s.c.model == embedder.name)
+        ).first()
+        if indexed is None:
+            raise InputError(
+                "",
+                None,
+                f"nothing is embedded with {embedder.name} yet: run `netweave index --semantic` "
+                "first",
+            )
         hits = _candidates(
             store, conn, "interaction", embedder.name, vector, threshold, since_cut, platform
         )
