@@ -11,6 +11,7 @@ from . import (
     goal_cmd,
     identity_cmd,
     import_cmd,
+    index_cmd,
     listening_cmd,
     people_cmd,
     planning_cmd,
@@ -56,3 +57,4 @@ app.command("export")(data_cmd.export)
 app.add_typer(audit_cmd.audit_app, name="audit")
 app.add_typer(audit_cmd.partners_app, name="partners")
 app.command("serve")(web_cmd.serve)
+app.command("index")(index_cmd.index)

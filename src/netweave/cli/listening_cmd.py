@@ -42,16 +42,36 @@ def who(
     since: str | None = typer.Option(None, "--since", help="Only posts this recent (90d)."),
     platform: str | None = typer.Option(None, "--platform", help="Only this platform."),
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=500),
+    semantic: bool = typer.Option(
+        False,
+        "--semantic",
+        help="Rank by meaning, not words (after `netweave index --semantic`; needs pip "
+        "install 'netweave[embeddings]').",
+    ),
 ) -> None:
     """Who in your network talks about a topic: people ranked by how much and how recently."""
-    speakers = find_who(
-        state(ctx).store(),
-        query,
-        since=parse_span(since) if since else None,
-        platform=platform,
-        limit=limit,
-        samples=3,
-    )
+    if semantic:
+        from .index_cmd import semantic_module
+
+        module = semantic_module()
+        speakers = module.semantic_who(
+            state(ctx).store(),
+            query,
+            embedder=module.load_embedder(),
+            since=parse_span(since) if since else None,
+            platform=platform,
+            limit=limit,
+            samples=3,
+        )
+    else:
+        speakers = find_who(
+            state(ctx).store(),
+            query,
+            since=parse_span(since) if since else None,
+            platform=platform,
+            limit=limit,
+            samples=3,
+        )
 
     def render(con: Console) -> None:
         if not speakers:

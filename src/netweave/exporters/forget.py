@@ -6,7 +6,8 @@ their accounts, everything those ids appear in (the ledger rows where they act o
 addressed, edges, contacts, notes, list and goal memberships, identity links, decisions, undo
 events and blocking keys, tie scores and history, agenda items, audit decisions), and the
 full-text index rows of the deleted posts. Their handles are then blanked out of what others
-wrote ("@ada" becomes "@[forgotten]"), so a search for a handle finds nothing.
+wrote ("@ada" becomes "@[forgotten]"), so a search for a handle finds nothing; semantic-index
+vectors of deleted or redacted texts go too.
 
 The proof is computed, not asserted: rows mentioning any of the ids in any column, table by
 table, before and after (all 0 after), and a full-text search for each handle (0 hits). If
@@ -28,6 +29,7 @@ from sqlalchemy.engine import Connection
 from ..errors import InputError, StoreError
 from ..identity.ops import find_person
 from ..listening.search import ensure_index, match_clause, parse_query
+from ..listening.vectors import prune as prune_vectors
 from ..store import Store, schema
 
 __all__ = [
@@ -53,6 +55,7 @@ BY_ACCOUNT: dict[str, tuple[str, ...]] = {
     "edges": ("from_account", "to_account"),
     "interactions": ("actor_account", "target_account"),
     "interaction_facts": ("counterpart",),
+    "semantic_index": ("account_id",),
 }
 # table -> columns holding a person id
 BY_PERSON: dict[str, tuple[str, ...]] = {
@@ -63,6 +66,7 @@ BY_PERSON: dict[str, tuple[str, ...]] = {
     "tie_history": ("person_id",),
     "agenda_items": ("person_id",),
     "audit_decisions": ("person_id",),
+    "semantic_index": ("person_id",),
 }
 # table -> (type column, id column): rows whose id column holds a person or an account id
 BY_TYPED_ID: dict[str, tuple[str, str]] = {
@@ -262,6 +266,8 @@ def forget(store: Store, who: str) -> ForgetReport:
     with store.transaction() as conn:
         _delete(conn, ws, report.person_id, report.accounts)
         report.redacted = _redact(conn, ws, report.handles)
+        # vectors of the posts deleted above or redacted just now (semantic search)
+        prune_vectors(conn, ws, redacted=REDACTED)
         report.after = mentions(conn, ids, ws)
         report.search_after = _search(store, conn, report.handles)
         left = {k: v for k, v in {**report.after, **report.search_after}.items() if v}

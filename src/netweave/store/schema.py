@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 
-__all__ = ["Timestamp", "metadata", "sqlite_timestamp"]
+__all__ = ["Timestamp", "VectorBlob", "metadata", "sqlite_timestamp"]
 
 metadata = sa.MetaData(
     naming_convention={
@@ -96,6 +97,35 @@ def sqlite_timestamp(value: Any) -> Any:
     if value is None or (value.__class__ is str and _CANONICAL.fullmatch(value)):
         return value
     return _TIMESTAMP.process_bind_param(value, _sqlite)
+
+
+class VectorBlob(sa.types.TypeDecorator[str]):
+    """A float32 vector: raw bytes in the database (BLOB / bytea), base64 text in Python.
+
+    Bytes are what sqlite-vec and numpy read; base64 is what keeps the JSON dump, the exports
+    and the cross-backend checksums working on this column like on any other. Readers that
+    want the raw bytes select ``sa.type_coerce(column, sa.LargeBinary)``.
+
+    >>> VectorBlob().process_bind_param("AACAPw==", _sqlite)
+    b'\\x00\\x00\\x80?'
+    >>> VectorBlob().process_result_value(b"\\x00\\x00\\x80?", _sqlite)
+    'AACAPw=='
+    """
+
+    impl = sa.LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
+        if value is None or isinstance(value, bytes):
+            return value
+        if isinstance(value, bytearray | memoryview):
+            return bytes(value)
+        return base64.b64decode(value, validate=True)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return base64.b64encode(bytes(value)).decode("ascii")
 
 
 class _SqliteLike:
@@ -699,3 +729,27 @@ sa.Index(
     ),
 )
 sa.Index("ix_interactions_run", interactions.c.workspace_id, interactions.c.run_id)
+
+# Semantic search (the optional ``embeddings`` extra): one unit-length float32 vector per text of
+# the ledger or of a note, written by ``netweave index --semantic``. ``account_id`` (who wrote an
+# interaction) and ``person_id`` (whom a note is about) let forget and cascades find them; the
+# text hash and model name tell the indexer what is stale.
+semantic_index = sa.Table(
+    "semantic_index",
+    metadata,
+    _ws(),
+    sa.Column("source", sa.String(12), nullable=False),  # interaction | note
+    sa.Column("item_id", sa.String(64), nullable=False),
+    sa.Column("account_id", sa.String(64)),
+    sa.Column("person_id", sa.String(64)),
+    sa.Column("model", sa.String(64), nullable=False),
+    sa.Column("text_hash", sa.String(32), nullable=False),
+    sa.Column("vector", VectorBlob(), nullable=False),
+    sa.Column("embedded_at", Timestamp(), nullable=False),
+    sa.PrimaryKeyConstraint("workspace_id", "source", "item_id"),
+    _fk(["account_id"], "accounts"),
+    _fk(["person_id"], "people"),
+    sa.CheckConstraint("source IN ('interaction', 'note')", name="source"),
+)
+sa.Index("ix_semantic_index_account", semantic_index.c.workspace_id, semantic_index.c.account_id)
+sa.Index("ix_semantic_index_person", semantic_index.c.workspace_id, semantic_index.c.person_id)
