@@ -89,6 +89,10 @@ def _fact(row: Sequence[Any], domains: list[str]) -> tuple[Any, ...]:
     )
 
 
+def _fact_key(row: tuple[Any, ...]) -> tuple[str, str]:
+    return row[1], row[2]
+
+
 def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
     """SQLite: new rows are the ledger's rowids above a watermark (a range read, no scan).
 
@@ -122,20 +126,27 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         top = int(
             conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM interactions").scalar_one()
         )
-        rows = conn.exec_driver_sql(
-            select + " AND i.rowid > ? AND i.rowid <= ?", (ws, mark, top)
-        ).fetchall()
+        # facts computed while streaming (the texts are not all held at once)
+        facts = [
+            (ws, *_fact(r, domains))
+            for r in conn.exec_driver_sql(
+                select + " AND i.rowid > ? AND i.rowid <= ?", (ws, mark, top)
+            )
+        ]
         have = conn.exec_driver_sql(
             "SELECT count(*) FROM interaction_facts WHERE workspace_id = ?", (ws,)
         ).scalar_one()
         total = conn.exec_driver_sql(
             "SELECT count(*) FROM interactions WHERE workspace_id = ?", (ws,)
         ).scalar_one()
-        if have + len(rows) != total:
-            rows = conn.exec_driver_sql(select, (ws,)).fetchall()
+        if have + len(facts) != total:
+            facts = [(ws, *_fact(r, domains)) for r in conn.exec_driver_sql(select, (ws,))]
+        # in primary-key order: the clustered table then grows at its end instead of at random
+        # points, which keeps a large first load from thrashing the page cache
+        facts.sort(key=_fact_key)
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        for start in range(0, len(rows), 5000):
-            batch = [(ws, *_fact(r, domains)) for r in rows[start : start + 5000]]
+        for start in range(0, len(facts), 5000):
+            batch = facts[start : start + 5000]
             touched.update(b[1] for b in batch)
             cursor.executemany(insert, batch)
             count += len(batch)
