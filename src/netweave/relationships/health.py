@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from ..config import Settings
 from ..store import Store, schema, utcnow
+from ..store._bulk import defer_indexes, restore_indexes
 from .giving import classify
 from .ties import TieStats, intimacy_words, tie_strength
 
@@ -30,6 +31,7 @@ __all__ = ["RecomputeReport", "recompute", "update_facts"]
 
 PRIVATE_KINDS = ("dm", "email", "meeting", "call")
 EXCHANGE_KINDS = ("dm", "email", "reply", "comment", "mention", "meeting", "call")
+BULK_FACTS = 20_000  # new facts from which their table's indexes are rebuilt, not updated
 _CHUNK = 900  # ids per IN (...) list, under every backend's parameter limits
 
 
@@ -144,6 +146,10 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         # in primary-key order: the clustered table then grows at its end instead of at random
         # points, which keeps a large first load from thrashing the page cache
         facts.sort(key=_fact_key)
+        # a first bulk load: the secondary indexes are built once afterwards, in this same
+        # transaction, instead of taking every row at a random point
+        if len(facts) >= BULK_FACTS:
+            defer_indexes(store, "interaction_facts")
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         for start in range(0, len(facts), 5000):
             batch = facts[start : start + 5000]
@@ -151,6 +157,7 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
             cursor.executemany(insert, batch)
             count += len(batch)
         cursor.close()
+        restore_indexes(store)
         conn.exec_driver_sql(
             "INSERT OR REPLACE INTO sync_state (workspace_id, connector, key, value, updated_at)"
             " VALUES (?, 'facts', 'rowid', ?, ?)",
