@@ -128,13 +128,11 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         top = int(
             conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM interactions").scalar_one()
         )
-        # facts computed while streaming (the texts are not all held at once)
-        facts = [
-            (ws, *_fact(r, domains))
-            for r in conn.exec_driver_sql(
-                select + " AND i.rowid > ? AND i.rowid <= ?", (ws, mark, top)
-            )
-        ]
+        # the driver's cursor streams rows without per-row result objects; facts are computed
+        # as rows arrive, so the texts are never all held at once
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(select + " AND i.rowid > ? AND i.rowid <= ?", (ws, mark, top))
+        facts = [(ws, *_fact(r, domains)) for r in cursor]
         have = conn.exec_driver_sql(
             "SELECT count(*) FROM interaction_facts WHERE workspace_id = ?", (ws,)
         ).scalar_one()
@@ -142,7 +140,8 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
             "SELECT count(*) FROM interactions WHERE workspace_id = ?", (ws,)
         ).scalar_one()
         if have + len(facts) != total:
-            facts = [(ws, *_fact(r, domains)) for r in conn.exec_driver_sql(select, (ws,))]
+            cursor.execute(select, (ws,))
+            facts = [(ws, *_fact(r, domains)) for r in cursor]
         # in primary-key order: the clustered table then grows at its end instead of at random
         # points, which keeps a large first load from thrashing the page cache
         facts.sort(key=_fact_key)
@@ -150,7 +149,6 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         # transaction, instead of taking every row at a random point
         if len(facts) >= BULK_FACTS:
             defer_indexes(store, "interaction_facts")
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         for start in range(0, len(facts), 5000):
             batch = facts[start : start + 5000]
             touched.update(b[1] for b in batch)
