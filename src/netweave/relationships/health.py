@@ -32,6 +32,7 @@ __all__ = ["RecomputeReport", "recompute", "update_facts"]
 PRIVATE_KINDS = ("dm", "email", "meeting", "call")
 EXCHANGE_KINDS = ("dm", "email", "reply", "comment", "mention", "meeting", "call")
 BULK_FACTS = 20_000  # new facts from which their table's indexes are rebuilt, not updated
+_FACTS_WINDOW = 50_000  # ledger rowids labelled per read
 _CHUNK = 900  # ids per IN (...) list, under every backend's parameter limits
 
 
@@ -95,6 +96,25 @@ def _fact_key(row: tuple[Any, ...]) -> tuple[str, str]:
     return row[1], row[2]
 
 
+_PLAIN_SELECT = (
+    "SELECT i.interaction_id, i.kind, i.direction, i.platform, i.occurred_at, "
+    "i.actor_account, i.target_account, i.text, i.thread_id FROM interactions i "
+    "WHERE +i.workspace_id = ?"
+)
+
+
+def _write_facts(cursor: Any, insert: str, ws: str, domains: list[str], touched: set[str]) -> int:
+    """Facts of the rows the cursor's query selected, written in primary-key order (the
+    clustered table then grows at its end, not at random points); return how many."""
+    facts = [(ws, *_fact(r, domains)) for r in cursor.fetchall()]
+    facts.sort(key=_fact_key)
+    for start in range(0, len(facts), 5000):
+        batch = facts[start : start + 5000]
+        touched.update(b[1] for b in batch)
+        cursor.executemany(insert, batch)
+    return len(facts)
+
+
 def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
     """SQLite: new rows are the ledger's rowids above a watermark (a range read, no scan).
 
@@ -128,34 +148,32 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         top = int(
             conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM interactions").scalar_one()
         )
-        # the driver's cursor streams rows without per-row result objects; facts are computed
-        # as rows arrive, so the texts are never all held at once
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(select + " AND i.rowid > ? AND i.rowid <= ?", (ws, mark, top))
-        facts = [(ws, *_fact(r, domains)) for r in cursor]
         have = conn.exec_driver_sql(
             "SELECT count(*) FROM interaction_facts WHERE workspace_id = ?", (ws,)
         ).scalar_one()
         total = conn.exec_driver_sql(
             "SELECT count(*) FROM interactions WHERE workspace_id = ?", (ws,)
         ).scalar_one()
-        if have + len(facts) != total:
-            cursor.execute(select, (ws,))
-            facts = [(ws, *_fact(r, domains)) for r in cursor]
-        # in primary-key order: the clustered table then grows at its end instead of at random
-        # points, which keeps a large first load from thrashing the page cache
-        facts.sort(key=_fact_key)
         # a first bulk load: the secondary indexes are built once afterwards, in this same
-        # transaction, instead of taking every row at a random point
-        if len(facts) >= BULK_FACTS:
-            defer_indexes(store, "interaction_facts")
-        for start in range(0, len(facts), 5000):
-            batch = facts[start : start + 5000]
-            touched.update(b[1] for b in batch)
-            cursor.executemany(insert, batch)
-            count += len(batch)
-        cursor.close()
+        # transaction, instead of taking every row at a random point. Without them the
+        # anti-join could not look facts up by interaction, so it is left out: the table was
+        # empty, no row has facts yet.
+        deferred = top - mark >= BULK_FACTS and bool(defer_indexes(store, "interaction_facts"))
+        window = _PLAIN_SELECT if deferred else select
+        # the driver's cursor reads without per-row result objects; one window of rowids at
+        # a time keeps memory bounded whatever the ledger's size
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        for lo in range(mark, top, _FACTS_WINDOW):
+            cursor.execute(
+                window + " AND i.rowid > ? AND i.rowid <= ?",
+                (ws, lo, min(lo + _FACTS_WINDOW, top)),
+            )
+            count += _write_facts(cursor, insert, ws, domains, touched)
         restore_indexes(store)
+        if have + count != total:
+            cursor.execute(select, (ws,))
+            count += _write_facts(cursor, insert, ws, domains, touched)
+        cursor.close()
         conn.exec_driver_sql(
             "INSERT OR REPLACE INTO sync_state (workspace_id, connector, key, value, updated_at)"
             " VALUES (?, 'facts', 'rowid', ?, ?)",
