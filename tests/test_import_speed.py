@@ -132,3 +132,34 @@ def test_reimporting_the_same_archive_adds_nothing(
     assert not any(again.added.values())
     assert not any(forced.added.values())
     assert store.counts() == counts
+
+
+def _facts(db: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT * FROM interaction_facts ORDER BY interaction_id").fetchall()
+    finally:
+        conn.close()
+
+
+def test_facts_of_a_bulk_first_load_match_the_row_by_row_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netweave.relationships import health
+
+    folder = str(_archive(tmp_path / "a"))
+    found = {}
+    for name, bulk, window in (("bulk", 1, 700), ("plain", 10**9, 10**9)):
+        monkeypatch.setattr(health, "BULK_FACTS", bulk)
+        monkeypatch.setattr(health, "_FACTS_WINDOW", window)
+        db = tmp_path / f"{name}.db"
+        store = Store.open(f"sqlite:///{db}")
+        import_paths(store, [folder], settings=Settings())
+        report = health.recompute(store, settings=Settings())
+        assert report.labelled >= N_TWEETS
+        assert health.recompute(store, settings=Settings()).labelled == 0
+        store.close()
+        found[name] = _facts(db)
+        assert _schema(db) == _migrated_schema(tmp_path)
+    assert found["bulk"] == found["plain"]
+    assert len(found["bulk"]) >= N_TWEETS
