@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from netweave.relationships.giving import classify
 
 from .conftest import DATA
@@ -47,3 +50,41 @@ def test_answers_to_questions_are_giving() -> None:
     text = "We use a pre-commit hook that runs the formatter before every commit"
     assert classify(text, kind="reply", is_answer=True).label == "giving"
     assert classify(text, kind="reply").label == "neutral"
+
+
+_CASES = [
+    "DOWNLOAD MY new E-Book today",
+    "Congrats on the launch! Well Deserved.",
+    "RT @someone: Worth Reading this thread",
+    "Here's How to fix it; HOPE THIS HELPS",
+    "You Two Should Meet, cc @ana who knows",
+    "Dinner Thursday? MISS YOU! Proud of you, friend",
+    "Zürich café: congrats on the talk ☕",
+    "plain words with nothing in them",
+    "",
+]
+
+
+@given(st.lists(st.sampled_from(_CASES), max_size=3), st.text(max_size=40))
+def test_fast_ascii_rules_agree_with_the_case_insensitive_rules(
+    parts: list[str], noise: str
+) -> None:
+    from netweave.relationships import giving, ties
+
+    text = " ".join([*parts, noise])
+    slow = next(
+        ((label, reason) for label, reason, pattern in giving._RULES if pattern.search(text)),
+        None,
+    )
+    fast = next(
+        (
+            (label, reason)
+            for label, reason, pattern in (giving._RULES_ASCII if text.isascii() else giving._RULES)
+            if pattern.search(text.lower() if text.isascii() else text)
+        ),
+        None,
+    )
+    assert fast == slow
+    if slow is not None:
+        assert (classify(text).label, classify(text).reason) == slow
+    assert ties.intimacy_words(text) == len(ties._INTIMATE.findall(text))

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from ..config import Settings
 from ..store import Store, schema, utcnow
+from ..store._bulk import defer_indexes, restore_indexes
 from .giving import classify
 from .ties import TieStats, intimacy_words, tie_strength
 
@@ -30,6 +31,8 @@ __all__ = ["RecomputeReport", "recompute", "update_facts"]
 
 PRIVATE_KINDS = ("dm", "email", "meeting", "call")
 EXCHANGE_KINDS = ("dm", "email", "reply", "comment", "mention", "meeting", "call")
+BULK_FACTS = 20_000  # new facts from which their table's indexes are rebuilt, not updated
+_FACTS_WINDOW = 50_000  # ledger rowids labelled per read
 _CHUNK = 900  # ids per IN (...) list, under every backend's parameter limits
 
 
@@ -89,6 +92,29 @@ def _fact(row: Sequence[Any], domains: list[str]) -> tuple[Any, ...]:
     )
 
 
+def _fact_key(row: tuple[Any, ...]) -> tuple[str, str]:
+    return row[1], row[2]
+
+
+_PLAIN_SELECT = (
+    "SELECT i.interaction_id, i.kind, i.direction, i.platform, i.occurred_at, "
+    "i.actor_account, i.target_account, i.text, i.thread_id FROM interactions i "
+    "WHERE +i.workspace_id = ?"
+)
+
+
+def _write_facts(cursor: Any, insert: str, ws: str, domains: list[str], touched: set[str]) -> int:
+    """Facts of the rows the cursor's query selected, written in primary-key order (the
+    clustered table then grows at its end, not at random points); return how many."""
+    facts = [(ws, *_fact(r, domains)) for r in cursor.fetchall()]
+    facts.sort(key=_fact_key)
+    for start in range(0, len(facts), 5000):
+        batch = facts[start : start + 5000]
+        touched.update(b[1] for b in batch)
+        cursor.executemany(insert, batch)
+    return len(facts)
+
+
 def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
     """SQLite: new rows are the ledger's rowids above a watermark (a range read, no scan).
 
@@ -122,23 +148,31 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         top = int(
             conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM interactions").scalar_one()
         )
-        rows = conn.exec_driver_sql(
-            select + " AND i.rowid > ? AND i.rowid <= ?", (ws, mark, top)
-        ).fetchall()
         have = conn.exec_driver_sql(
             "SELECT count(*) FROM interaction_facts WHERE workspace_id = ?", (ws,)
         ).scalar_one()
         total = conn.exec_driver_sql(
             "SELECT count(*) FROM interactions WHERE workspace_id = ?", (ws,)
         ).scalar_one()
-        if have + len(rows) != total:
-            rows = conn.exec_driver_sql(select, (ws,)).fetchall()
+        # a first bulk load: the secondary indexes are built once afterwards, in this same
+        # transaction, instead of taking every row at a random point. Without them the
+        # anti-join could not look facts up by interaction, so it is left out: the table was
+        # empty, no row has facts yet.
+        deferred = top - mark >= BULK_FACTS and bool(defer_indexes(store, "interaction_facts"))
+        window = _PLAIN_SELECT if deferred else select
+        # the driver's cursor reads without per-row result objects; one window of rowids at
+        # a time keeps memory bounded whatever the ledger's size
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        for start in range(0, len(rows), 5000):
-            batch = [(ws, *_fact(r, domains)) for r in rows[start : start + 5000]]
-            touched.update(b[1] for b in batch)
-            cursor.executemany(insert, batch)
-            count += len(batch)
+        for lo in range(mark, top, _FACTS_WINDOW):
+            cursor.execute(
+                window + " AND i.rowid > ? AND i.rowid <= ?",
+                (ws, lo, min(lo + _FACTS_WINDOW, top)),
+            )
+            count += _write_facts(cursor, insert, ws, domains, touched)
+        restore_indexes(store)
+        if have + count != total:
+            cursor.execute(select, (ws,))
+            count += _write_facts(cursor, insert, ws, domains, touched)
         cursor.close()
         conn.exec_driver_sql(
             "INSERT OR REPLACE INTO sync_state (workspace_id, connector, key, value, updated_at)"

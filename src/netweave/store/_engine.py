@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ..errors import StoreError
 from . import schema
+from ._bulk import restore_indexes
 
 __all__ = [
     "DEFAULT_WORKSPACE",
@@ -283,6 +284,8 @@ class Store:
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727272)")
                 command.upgrade(self._alembic_config(conn), revision)
                 self._ensure_workspace(conn)
+            # a bulk load interrupted after dropping indexes: rebuild them (see _bulk)
+            restore_indexes(self)
         except OperationalError as exc:
             raise StoreError(f"cannot open database {self.location}: {exc.orig}") from None
         return self.schema_version()
