@@ -233,23 +233,37 @@ def _evidence(
         ev.met = int(
             conn.execute(base.where(f.c.kind.in_(["meeting", "call"])).limit(1)).first() is not None
         )
-    for acc, when, text, kind in conn.execute(
-        sa.select(i.c.actor_account, i.c.occurred_at, i.c.text, i.c.kind)
-        .where(
-            i.c.workspace_id == ws,
-            i.c.actor_account.in_(accounts),
-            i.c.occurred_at >= now - _ASK_WINDOW,
-            i.c.occurred_at <= now,
-            i.c.text.is_not(None),
-            i.c.kind.in_(sorted({*ASK_KINDS, "post", "reply", "comment"})),
-        )
-        .order_by(i.c.occurred_at)
-    ):
+    # newest first, account by account (the actor index is in time order): stop at the
+    # latest post and the latest ask instead of reading a prolific partner's whole fortnight
+    kinds = sorted({*ASK_KINDS, "post", "reply", "comment"})
+    for acc in accounts:
         ev = out[whose[acc]]
-        if kind in ("post", "reply", "comment"):
-            ev.last_post = (when, text)
-        if kind in ASK_KINDS and is_help_request(text):
-            ev.last_ask = (when, text)
+        post: tuple[datetime, str] | None = None
+        ask: tuple[datetime, str] | None = None
+        result = conn.execute(
+            sa.select(i.c.occurred_at, i.c.text, i.c.kind)
+            .where(
+                i.c.workspace_id == ws,
+                i.c.actor_account == acc,
+                i.c.occurred_at >= now - _ASK_WINDOW,
+                i.c.occurred_at <= now,
+                i.c.text.is_not(None),
+                i.c.kind.in_(kinds),
+            )
+            .order_by(i.c.occurred_at.desc())
+        )
+        for when, text, kind in result:
+            if post is None and kind in ("post", "reply", "comment"):
+                post = (when, text)
+            if ask is None and kind in ASK_KINDS and is_help_request(text):
+                ask = (when, text)
+            if post is not None and ask is not None:
+                break
+        result.close()
+        if post is not None and (ev.last_post is None or post[0] > ev.last_post[0]):
+            ev.last_post = post
+        if ask is not None and (ev.last_ask is None or ask[0] > ev.last_ask[0]):
+            ev.last_ask = ask
     return out
 
 
