@@ -293,7 +293,7 @@ def health(
     store = state(ctx).store()
     ties = views.ranked(store)
     circles = views.circle_sizes(ties)
-    losing = [t.as_dict() for t in views.losing_touch(store)[:15]]
+    losing = [t.as_dict() for t in views.losing_touch(store, limit=15)]
     cool = views.cooling(store)[:10]
     unlearned = notes.nothing_learned(store)[:10]
     data = {

@@ -107,7 +107,7 @@ def dashboard(
         minutes=budget,
         agenda=items,
         goals=[goal_out(model.report(store, g["goal_id"])) for g in model.list_goals(store)],
-        overdue=[TieOut(**t.as_dict()) for t in views.losing_touch(store)[:10]],
+        overdue=[TieOut(**t.as_dict()) for t in views.losing_touch(store, limit=10)],
         help_requests=[HelpOut(**r.as_dict()) for r in found],
     )
     return respond(request, "dashboard.html", data, mode=mode)
