@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -28,18 +27,20 @@ from .. import __version__
 from ..config import Settings
 from ..errors import NetweaveError, NotFound
 from ..store import Store
+from ._guard import Guard
 from ._render import html, wants_json
-from ._session import COOKIE, MAX_AGE, Session, Sessions
+from ._session import Session, Sessions
 
-__all__ = ["DEFAULT_MAX_UPLOAD", "CsrfError", "WebState", "create_app", "web_state"]
+__all__ = [
+    "DEFAULT_MAX_UPLOAD",
+    "CsrfError",
+    "WebState",
+    "create_app",
+    "error_response",
+    "web_state",
+]
 
 DEFAULT_MAX_UPLOAD = 512 << 20  # bytes: the largest export the import page accepts
-_PUBLIC = ("/login", "/favicon.ico")
-_SLACK = 64 << 10  # bytes of multipart framing and form fields around an upload
-_CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
 
 
 class CsrfError(Exception):
@@ -81,7 +82,8 @@ async def check_csrf(request: Request) -> None:
         raise CsrfError
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def error_response(request: Request, status: int, message: str) -> Response:
+    """A one-line error as JSON or as the error page (never a traceback)."""
     if wants_json(request):
         return JSONResponse({"error": message}, status_code=status)
     return html(request, "error.html", status, status=status, message=message)
@@ -119,63 +121,16 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(check_csrf)])
 
-    @app.middleware("http")
-    async def session_and_login(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        cookie = request.cookies.get(COOKIE)
-        session = sessions.load(cookie)
-        fresh = session is None
-        request.state.session = session or Session.fresh()
-        auth = request.headers.get("authorization", "")
-        request.state.bearer = auth.startswith("Bearer ") and sessions.token_ok(auth[7:].strip())
-        path = request.url.path
-        length = request.headers.get("content-length")
-        if (
-            request.method == "POST"
-            and length is None
-            and "chunked" in request.headers.get("transfer-encoding", "")
-        ):
-            return _error(request, 411, "send the upload with a Content-Length")
-        if length is not None and (not length.isdigit() or int(length) > max_upload + _SLACK):
-            return _error(request, 413, f"too large: uploads are limited to {max_upload >> 20} MiB")
-        public = path in _PUBLIC or path.startswith("/static/")
-        if public or request.state.session.authed or request.state.bearer:
-            response = await call_next(request)
-        elif wants_json(request) or path == "/openapi.json":
-            response = JSONResponse(
-                {
-                    "error": "log in first: POST /login with the token netweave serve printed, "
-                    "or send Authorization: Bearer TOKEN"
-                },
-                status_code=401,
-            )
-        else:
-            target = path + (f"?{request.url.query}" if request.url.query else "")
-            response = RedirectResponse(f"/login?next={quote(target, safe='')}", 303)
-        final: Session = request.state.session
-        if fresh or final is not session:
-            response.set_cookie(
-                COOKIE,
-                sessions.dump(final),
-                max_age=MAX_AGE,
-                httponly=True,
-                samesite="lax",
-                path="/",
-            )
-        response.headers.setdefault("Content-Security-Policy", _CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.add_middleware(Guard, sessions=sessions, max_upload=max_upload)
 
     @app.exception_handler(NetweaveError)
     async def domain_error(request: Request, exc: NetweaveError) -> Response:
         status = getattr(exc, "http_status", 404 if isinstance(exc, NotFound) else 400)
-        return _error(request, int(status), str(exc))
+        return error_response(request, int(status), str(exc))
 
     @app.exception_handler(CsrfError)
     async def csrf_error(request: Request, exc: CsrfError) -> Response:
-        return _error(
+        return error_response(
             request, 403, "this form has expired or did not come from netweave: reload the page"
         )
 
@@ -185,16 +140,16 @@ def create_app(
             f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'input'}: {e.get('msg', '')}"
             for e in exc.errors()
         )
-        return _error(request, 422, f"bad input: {problems}")
+        return error_response(request, 422, f"bad input: {problems}")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = "no such page" if exc.status_code == 404 else str(exc.detail)
-        return _error(request, exc.status_code, message)
+        return error_response(request, exc.status_code, message)
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
-        return _error(
+        return error_response(
             request, 500, f"something went wrong ({type(exc).__name__}); the log has details"
         )
 
