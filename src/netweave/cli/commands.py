@@ -13,6 +13,7 @@ from . import (
     listening_cmd,
     people_cmd,
     planning_cmd,
+    team_cmd,
 )
 from .app import app
 
@@ -49,3 +50,5 @@ app.command("restore")(data_cmd.restore)
 app.command("migrate-to")(data_cmd.migrate_to)
 app.command("forget")(data_cmd.forget)
 app.command("export")(data_cmd.export)
+app.add_typer(team_cmd.user_app, name="user")
+app.add_typer(team_cmd.workspace_app, name="workspace")
