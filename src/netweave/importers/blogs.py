@@ -243,7 +243,7 @@ def _opml_reader(stream: IO[bytes], ctx: Context) -> Iterator[Record]:
             else:
                 folders.pop()
                 open_elems[-1].remove(elem)  # keep memory flat: a read outline is not kept
-    except (ET.ParseError, ValueError) as exc:  # defusedxml's refusals are ValueErrors
+    except (ET.ParseError, ValueError, LookupError) as exc:  # refusals, unknown encodings
         raise _parse_error(ctx.file, f"outline {n + 1}" if n else "head", exc) from None
 
 
@@ -296,7 +296,7 @@ def _check_xml(data: bytes, file: str, unit: str) -> int:
                 if not inside:
                     n += 1
                     elem.clear()
-    except (ET.ParseError, ValueError) as exc:
+    except (ET.ParseError, ValueError, LookupError) as exc:
         raise _parse_error(file, f"{unit} {n + 1}" if inside or n else "channel", exc) from None
     return n
 
@@ -483,7 +483,7 @@ def _wxr_reader(stream: IO[bytes], ctx: Context) -> Iterator[Record]:
                 channel["authors"].append(_fields(elem))
             elif tag in {"title", "link", "description", "wp:base_blog_url", "wp:base_site_url"}:
                 channel[tag] = _text(elem)
-    except (ET.ParseError, ValueError) as exc:  # defusedxml's refusals are ValueErrors
+    except (ET.ParseError, ValueError, LookupError) as exc:  # refusals, unknown encodings
         raise _parse_error(ctx.file, f"item {n + 1}" if in_item or n else "channel", exc) from None
     if channel_elem is None:
         raise InputError(ctx.file, None, "no <channel> in the WordPress export")
