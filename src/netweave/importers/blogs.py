@@ -352,7 +352,9 @@ def _feed_reader(stream: IO[bytes], ctx: Context) -> Iterator[Record]:
         "subtitle": html_to_text(feed.get("subtitle")) or None,
         "author": author,
         "email": detail.get("email"),
-        "updated": _time(feed.get("updated_parsed")),
+        # dict.get: feedparser's own get() maps a missing updated_parsed to published_parsed
+        # with a DeprecationWarning; ask for each explicitly.
+        "updated": _time(dict.get(feed, "updated_parsed") or dict.get(feed, "published_parsed")),
     }
     yield "channel", {"feed": meta, "entry": None}
     for n, e in enumerate(parsed.entries, 1):
@@ -366,7 +368,8 @@ def _feed_reader(stream: IO[bytes], ctx: Context) -> Iterator[Record]:
                     "link": e.get("link"),
                     "title": html_to_text(e.get("title")) or None,
                     "text": _entry_body(e),
-                    "published": _time(e.get("published_parsed")) or _time(e.get("updated_parsed")),
+                    "published": _time(e.get("published_parsed"))
+                    or _time(dict.get(e, "updated_parsed")),
                     "tags": tags,
                 },
             },
