@@ -6,6 +6,8 @@ Callers catch the narrowest class they can handle; the CLI maps them to exit cod
     ├── InputError                a file or value the user gave is wrong   (CLI exit 2)
     │   └── UnsupportedFormat     a file netweave recognises but cannot read yet
     ├── NotFound                  a person, account, goal or list id that does not exist (exit 2)
+    ├── PermissionDenied          the acting user's role does not allow the change (exit 3)
+    ├── AuthenticationFailed      wrong user name or password, or too many attempts  (exit 3)
     ├── ConfigError               a bad setting or config file             (exit 2)
     ├── StoreError                the database could not be opened or migrated (exit 1)
     ├── MissingExtra              an optional feature whose extra is not installed (exit 2)
@@ -26,12 +28,14 @@ from __future__ import annotations
 
 __all__ = [
     "AuthError",
+    "AuthenticationFailed",
     "ConfigError",
     "ConnectorError",
     "InputError",
     "MissingExtra",
     "NetweaveError",
     "NotFound",
+    "PermissionDenied",
     "StoreError",
     "Unreachable",
     "UnsupportedFormat",
@@ -80,6 +84,31 @@ class NotFound(NetweaveError):
         self.kind = kind
         self.key = key
         super().__init__(f"no {kind} matches {key!r}")
+
+
+class PermissionDenied(NetweaveError):
+    """The acting user is a member of the workspace but their role does not allow this.
+
+    >>> str(PermissionDenied("a viewer cannot change workspace 'acme'"))
+    "a viewer cannot change workspace 'acme'"
+    """
+
+    exit_code = 3
+
+
+class AuthenticationFailed(NetweaveError):
+    """A login failed: unknown user, wrong password, or too many recent failures.
+
+    The message never says which, so it cannot be used to find out who has an account.
+
+    >>> str(AuthenticationFailed())
+    'wrong user name or password'
+    """
+
+    exit_code = 3
+
+    def __init__(self, reason: str = "wrong user name or password") -> None:
+        super().__init__(reason)
 
 
 class ConfigError(NetweaveError):

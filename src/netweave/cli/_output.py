@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,16 +31,25 @@ class State:
     json: bool = False
     silent: bool = False
     debug: bool = False
+    user: str | None = None
     _store: Store | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
         return database_url(self.db)
 
-    def store(self) -> Store:
-        """The open, migrated store (opened once per command)."""
+    def store(self, *, in_workspace: bool = True) -> Store:
+        """The open, migrated store (opened once per command).
+
+        With ``--user``, the store acts for that member with their role in ``--workspace``;
+        ``in_workspace=False`` logs them in outside any workspace (listing their workspaces).
+        """
         if self._store is None:
-            self._store = Store.open(self.url, workspace_id=self.workspace)
+            if self.user is not None:
+                workspace = self.workspace if in_workspace else None
+                self._store = _login(Store.open(self.url), self.user, workspace)
+            else:
+                self._store = Store.open(self.url, workspace_id=self.workspace)
         return self._store
 
     def settings(self) -> Settings:
@@ -49,6 +59,27 @@ class State:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _login(store: Store, username: str, workspace: str | None) -> Store:
+    """``store`` acting for ``username``: the password comes from NETWEAVE_PASSWORD or a prompt."""
+    from .. import team
+    from ..errors import AuthenticationFailed, NotFound
+
+    password = os.environ.get("NETWEAVE_PASSWORD")
+    if password is None:
+        try:
+            needs_password = team.find_user(store, username).has_password
+        except NotFound:
+            store.close()
+            raise AuthenticationFailed() from None
+        if needs_password:
+            password = typer.prompt(f"password for {username}", hide_input=True)
+    try:
+        return team.login(store, username, password, workspace)
+    except Exception:
+        store.close()
+        raise
 
 
 def state(ctx: typer.Context) -> State:

@@ -79,6 +79,14 @@ def _root(
         metavar="PATH|URL",
     ),
     workspace: str = typer.Option("local", "--workspace", "-w", help="Workspace to work in."),
+    user: str | None = typer.Option(
+        None,
+        "--user",
+        "-u",
+        envvar="NETWEAVE_USER",
+        help="Act as this team member, with their role (password from NETWEAVE_PASSWORD "
+        "or a prompt).",
+    ),
     json_out: bool = typer.Option(False, "--json", help="Machine-readable JSON output."),
     silent: bool = typer.Option(False, "--silent", "-s", help="No output but errors."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
@@ -88,6 +96,7 @@ def _root(
 ) -> None:
     st = state(ctx)
     st.db, st.workspace, st.json, st.silent, st.debug = db, workspace, json_out, silent, debug
+    st.user = user
 
 
 @app.command()

@@ -16,6 +16,7 @@ from . import (
     people_cmd,
     planning_cmd,
     sync_cmd,
+    team_cmd,
     web_cmd,
 )
 from .app import app
@@ -58,3 +59,5 @@ app.add_typer(audit_cmd.audit_app, name="audit")
 app.add_typer(audit_cmd.partners_app, name="partners")
 app.command("serve")(web_cmd.serve)
 app.command("index")(index_cmd.index)
+app.add_typer(team_cmd.user_app, name="user")
+app.add_typer(team_cmd.workspace_app, name="workspace")

@@ -243,7 +243,7 @@ def _opml_reader(stream: IO[bytes], ctx: Context) -> Iterator[Record]:
             else:
                 folders.pop()
                 open_elems[-1].remove(elem)  # keep memory flat: a read outline is not kept
-    except (ET.ParseError, ValueError) as exc:  # defusedxml's refusals are ValueErrors
+    except (ET.ParseError, ValueError, LookupError) as exc:  # refusals, unknown encodings
         raise _parse_error(ctx.file, f"outline {n + 1}" if n else "head", exc) from None
 
 
@@ -296,7 +296,7 @@ def _check_xml(data: bytes, file: str, unit: str) -> int:
                 if not inside:
                     n += 1
                     elem.clear()
-    except (ET.ParseError, ValueError) as exc:
+    except (ET.ParseError, ValueError, LookupError) as exc:
         raise _parse_error(file, f"{unit} {n + 1}" if inside or n else "channel", exc) from None
     return n
 
@@ -352,7 +352,9 @@ def _feed_reader(stream: IO[bytes], ctx: Context) -> Iterator[Record]:
         "subtitle": html_to_text(feed.get("subtitle")) or None,
         "author": author,
         "email": detail.get("email"),
-        "updated": _time(feed.get("updated_parsed")),
+        # dict.get: feedparser's own get() maps a missing updated_parsed to published_parsed
+        # with a DeprecationWarning; ask for each explicitly.
+        "updated": _time(dict.get(feed, "updated_parsed") or dict.get(feed, "published_parsed")),
     }
     yield "channel", {"feed": meta, "entry": None}
     for n, e in enumerate(parsed.entries, 1):
@@ -366,7 +368,8 @@ def _feed_reader(stream: IO[bytes], ctx: Context) -> Iterator[Record]:
                     "link": e.get("link"),
                     "title": html_to_text(e.get("title")) or None,
                     "text": _entry_body(e),
-                    "published": _time(e.get("published_parsed")) or _time(e.get("updated_parsed")),
+                    "published": _time(e.get("published_parsed"))
+                    or _time(dict.get(e, "updated_parsed")),
                     "tags": tags,
                 },
             },
@@ -483,7 +486,7 @@ def _wxr_reader(stream: IO[bytes], ctx: Context) -> Iterator[Record]:
                 channel["authors"].append(_fields(elem))
             elif tag in {"title", "link", "description", "wp:base_blog_url", "wp:base_site_url"}:
                 channel[tag] = _text(elem)
-    except (ET.ParseError, ValueError) as exc:  # defusedxml's refusals are ValueErrors
+    except (ET.ParseError, ValueError, LookupError) as exc:  # refusals, unknown encodings
         raise _parse_error(ctx.file, f"item {n + 1}" if in_item or n else "channel", exc) from None
     if channel_elem is None:
         raise InputError(ctx.file, None, "no <channel> in the WordPress export")

@@ -14,6 +14,7 @@ account: they are what identity resolution links people across platforms with.
 
 from __future__ import annotations
 
+import codecs
 import quopri
 import re
 from collections.abc import Iterator
@@ -82,8 +83,13 @@ def _decode_qp(text: str) -> str:
                 line = line[:-1] + lines[i]
             name, _, value = line.partition(":")
             charset = _CHARSET.search(name)
+            encoding = charset.group(1) if charset else "utf-8"
+            try:
+                codecs.lookup(encoding)
+            except LookupError:  # a charset Python does not know: read it as UTF-8
+                encoding = "utf-8"
             decoded = quopri.decodestring(value.encode("ascii", "replace")).decode(
-                charset.group(1) if charset else "utf-8", "replace"
+                encoding, "replace"
             )
             name = _CHARSET.sub("", _QP.sub("", name)).replace(";;", ";").rstrip(";")
             # a decoded line break (CRLF in the source) is the vCard escape \n, not a new line

@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from ..errors import StoreError
+from ..errors import NotFound, PermissionDenied, StoreError
 from . import schema
 from ._bulk import restore_indexes
 
@@ -40,6 +40,8 @@ SQLITE_MAX_VARIABLES = 32766
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 OnConflict = Literal["fill", "replace", "nothing"]
+# Roles of team mode (memberships.role); a viewer reads, the others write.
+WRITING_ROLES = frozenset({"owner", "editor"})
 
 
 def make_id(*parts: object) -> str:
@@ -92,6 +94,22 @@ def _install_sqlite_hooks(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+
+def _install_postgresql_hooks(engine: Engine) -> None:
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Transaction-local (is_local=true): a pooled connection never carries one workspace's
+        # scope into the next transaction.
+        options = conn.get_execution_options()
+        conn.exec_driver_sql(
+            "SELECT set_config('netweave.workspace', %(ws)s, true), "
+            "set_config('netweave.user', %(user)s, true)",
+            {
+                "ws": options.get("netweave_workspace", ""),
+                "user": options.get("netweave_user", ""),
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -161,6 +179,10 @@ class Store:
         self.workspace_id = workspace_id
         self._local = threading.local()
         self._plans: dict[tuple[str, tuple[str, ...], str], _SqlitePlan] = {}
+        # Team mode: who is acting and with which role; None for the local single user and for
+        # the database's administrator, who see every workspace.
+        self.user_id: str | None = None
+        self.role: str | None = None
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -193,6 +215,8 @@ class Store:
             raise StoreError(f"cannot open database {sa_url.render_as_string()}: {exc}") from None
         if engine.dialect.name == "sqlite":
             _install_sqlite_hooks(engine)
+        else:
+            _install_postgresql_hooks(engine)
         store = cls(engine, url, workspace_id)
         if migrate:
             store.upgrade()
@@ -226,6 +250,9 @@ class Store:
         True
         """
         with self.engine.connect() as conn:
+            # ANALYZE writes: take the write lock up front, as a deferred read transaction that
+            # upgrades fails at once with "database is locked" if another writer got in first.
+            conn.execution_options(netweave_write=True)
             if self.dialect == "sqlite" and not force:
                 rows = conn.exec_driver_sql(
                     "SELECT coalesce(max(rowid), 0) FROM interactions"
@@ -259,10 +286,56 @@ class Store:
         >>> store.in_workspace("team").workspace_id
         'team'
         """
+        if self.user_id is not None and workspace_id != self.workspace_id:
+            raise PermissionDenied("a team member works in one workspace at a time")
         other = Store(self.engine, self.url, workspace_id)
         other._local = self._local
         other._plans = self._plans
+        other.user_id, other.role = self.user_id, self.role
         return other
+
+    def as_user(self, user_id: str, workspace_id: str) -> Store:
+        """This store acting for a team member in one of their workspaces, with their role.
+
+        Someone who is not a member gets :class:`NotFound` for the workspace, as if it did not
+        exist (nothing leaks about other teams); a viewer's writes raise
+        :class:`PermissionDenied` from :meth:`transaction`, so every command inherits the rule.
+
+        >>> store = Store.open("sqlite://")
+        >>> store.as_user("nobody", "local")
+        Traceback (most recent call last):
+        ...
+        netweave.errors.NotFound: no workspace matches 'local'
+        """
+        other = Store(self.engine, self.url, workspace_id)
+        other._plans = self._plans
+        other.user_id = user_id
+        m = schema.memberships
+        query = sa.select(m.c.role).where(m.c.workspace_id == workspace_id, m.c.user_id == user_id)
+        # read in the member's own scope: row-level security shows them their memberships
+        with other.connect() as conn:
+            role = conn.execute(query).scalar()
+        if role is None:
+            raise NotFound("workspace", workspace_id)
+        other.role = str(role)
+        return other
+
+    @property
+    def can_write(self) -> bool:
+        """False when the acting user only views this workspace.
+
+        >>> Store.open("sqlite://").can_write
+        True
+        """
+        return self.role is None or self.role in WRITING_ROLES
+
+    def require_admin(self, what: str) -> None:
+        """Refuse ``what`` (a whole-database operation) to an acting team member.
+
+        >>> Store.open("sqlite://").require_admin("backup")
+        """
+        if self.user_id is not None:
+            raise PermissionDenied(f"{what} needs the database administrator, not a member")
 
     # --- migrations ---------------------------------------------------------------------------
 
@@ -331,15 +404,17 @@ class Store:
         """A write transaction; nested calls become SAVEPOINTs of the outer one.
 
         Everything inside commits together or not at all; an exception rolls back to the
-        matching level and propagates.
+        matching level and propagates. A viewer (:meth:`as_user`) gets :class:`PermissionDenied`.
         """
+        if not self.can_write:
+            raise PermissionDenied(f"a viewer cannot change workspace {self.workspace_id!r}")
         current: Connection | None = getattr(self._local, "conn", None)
         if current is not None:
             with current.begin_nested():
                 yield current
             return
         with self.engine.connect() as conn:
-            conn.execution_options(netweave_write=True)
+            conn.execution_options(netweave_write=True, **self._scope())
             with conn.begin():
                 self._local.conn = conn
                 try:
@@ -355,7 +430,13 @@ class Store:
             yield current
             return
         with self.engine.connect() as conn:
+            conn.execution_options(**self._scope())
             yield conn
+
+    def _scope(self) -> dict[str, str]:
+        # Read by the PostgreSQL "begin" hook, which sets netweave.workspace / netweave.user
+        # for row-level security (migration 0009) at the start of every transaction.
+        return {"netweave_workspace": self.workspace_id, "netweave_user": self.user_id or ""}
 
     # --- writing ------------------------------------------------------------------------------
 

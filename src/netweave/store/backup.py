@@ -125,6 +125,7 @@ def backup(store: Store, path: Path, *, fmt: Format = "auto", force: bool = Fals
     ``auto`` picks ``sqlite`` for SQLite and ``pg_dump`` (or ``jsonl`` without it) for
     PostgreSQL. Refuses to overwrite an existing file unless ``force``.
     """
+    store.require_admin("a backup of every workspace")
     if fmt == "auto":
         if store.dialect == "sqlite":
             fmt = "sqlite"
@@ -232,6 +233,7 @@ def restore(store: Store, path: Path, *, force: bool = False) -> BackupReport:
     A SQLite file restores into SQLite (online backup API) or PostgreSQL (copied in
     foreign-key order); a JSON-lines dump into either; a pg_dump backup into PostgreSQL.
     """
+    store.require_admin("restoring a backup")
     try:
         with path.open("rb") as f:
             head = f.read(64)

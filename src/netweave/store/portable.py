@@ -297,6 +297,7 @@ def copy_database(source: Store, target: Store, *, force: bool = False) -> dict[
     index is rebuilt; counts and checksums are compared before committing. The source is only
     read. Returns the copied tables' sums.
     """
+    source.require_admin("copying every workspace")
     if source.engine.url == target.engine.url:
         raise InputError(target.location, None, "the target is the source database")
     with snapshot(source) as src, target.transaction() as conn:
