@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
+SERVE ?= 1
 
 .PHONY: setup demo serve test pytest lint bench clean
 
@@ -29,8 +30,9 @@ demo: $(STAMP)
 	$$nw config set time.timezone "America/Chicago"; \
 	$$nw import $(DEMO_DIR)/exports; \
 	$$nw info; \
-	echo "try: NETWEAVE_HOME=$(DEMO_DIR)/home $(BIN)/netweave --db $(DEMO_DIR)/netweave.db help-requests"; \
-	echo "web UI: make serve (prints the address to open and the token to log in with)"
+	echo "try: NETWEAVE_HOME=$(DEMO_DIR)/home $(BIN)/netweave --db $(DEMO_DIR)/netweave.db help-requests"
+	@if [ "$(SERVE)" = "0" ]; then echo "web UI: make serve (prints the address to open and the token to log in with)"; \
+	else $(MAKE) --no-print-directory serve; fi
 
 serve: $(STAMP)
 	@test -f $(DEMO_DIR)/netweave.db || { echo "no demo database yet: run make demo first"; exit 1; }

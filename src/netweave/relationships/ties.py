@@ -142,7 +142,7 @@ def tie_strength(stats: TieStats, now: datetime, half_life_days: float = 180.0) 
     reasons = [
         f"{s.interactions} interactions, {s.words:,} words exchanged",
         f"{s.private} private (DM, email, call, meeting), {s.intimacy_words} intimacy words",
-        f"you gave {s.given}, received {s.received}",
+        f"you wrote {s.given} times, they wrote {s.received}",
     ]
     if s.first_contact:
         reasons.append(f"known for {(now - s.first_contact).days} days")
