@@ -30,6 +30,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..identity.people import facts_people
 from ..store import Store, schema
 
 __all__ = ["METRICS", "Metric", "measure", "measure_many", "scope_accounts"]
@@ -164,15 +165,7 @@ def measure(
                     sa.func.sum(sa.case((given, 1), else_=0)).label("g"),
                     sa.func.sum(sa.case((f.c.direction == "received", 1), else_=0)).label("r"),
                 )
-                .select_from(
-                    f.join(
-                        link,
-                        sa.and_(
-                            link.c.workspace_id == f.c.workspace_id,
-                            link.c.account_id == f.c.counterpart,
-                        ),
-                    )
-                )
+                .select_from(facts_people())
                 .where(window)
                 .group_by(link.c.person_id)
             )

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from ..errors import NotFound
 from ..store import schema
 
-__all__ = ["accounts_people", "person_name", "reassign_person"]
+__all__ = ["accounts_people", "facts_people", "person_name", "reassign_person"]
 
 
 def accounts_people(*, people: bool = True, outer: bool = True) -> sa.Join:
@@ -32,6 +32,20 @@ def accounts_people(*, people: bool = True, outer: bool = True) -> sa.Join:
         return joined
     on_person = sa.and_(p.c.workspace_id == link.c.workspace_id, p.c.person_id == link.c.person_id)
     return joined.outerjoin(p, on_person) if outer else joined.join(p, on_person)
+
+
+def facts_people() -> sa.Join:
+    """``interaction_facts`` joined to the links of their other side: each fact with its person.
+
+    >>> print(facts_people())  # doctest: +NORMALIZE_WHITESPACE
+    interaction_facts JOIN account_links ON account_links.workspace_id =
+    interaction_facts.workspace_id AND account_links.account_id = interaction_facts.counterpart
+    """
+    f, link = schema.interaction_facts, schema.account_links
+    return f.join(
+        link,
+        sa.and_(link.c.workspace_id == f.c.workspace_id, link.c.account_id == f.c.counterpart),
+    )
 
 
 def person_name(conn: sa.Connection, ws: str, person_id: str) -> str:

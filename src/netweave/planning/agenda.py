@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import InputError
+from ..identity.people import facts_people
 from ..listening.help import help_requests
 from ..relationships import views
 from ..store import Store, make_id, schema, utcnow
@@ -146,13 +147,7 @@ def candidates(store: Store, *, topics: list[str], now: datetime) -> list[Action
         givers = conn.execute(
             sa.select(link.c.person_id, p.c.display_name, sa.func.count().label("n"))
             .select_from(
-                f.join(
-                    link,
-                    sa.and_(
-                        link.c.workspace_id == f.c.workspace_id,
-                        link.c.account_id == f.c.counterpart,
-                    ),
-                ).join(
+                facts_people().join(
                     p,
                     sa.and_(
                         p.c.workspace_id == link.c.workspace_id, p.c.person_id == link.c.person_id
@@ -245,15 +240,7 @@ def _unanswered(store: Store, people: set[str]) -> dict[str, int]:
     with store.connect() as conn:
         for pid, direction in conn.execute(
             sa.select(link.c.person_id, f.c.direction)
-            .select_from(
-                f.join(
-                    link,
-                    sa.and_(
-                        link.c.workspace_id == f.c.workspace_id,
-                        link.c.account_id == f.c.counterpart,
-                    ),
-                )
-            )
+            .select_from(facts_people())
             .where(
                 f.c.workspace_id == store.workspace_id,
                 link.c.person_id.in_(sorted(people)),

@@ -33,6 +33,7 @@ import sqlalchemy as sa
 
 from ..errors import InputError
 from ..identity.ops import find_person
+from ..identity.people import facts_people
 from ..listening.help import ASK_KINDS, is_help_request
 from ..store import Store, schema, utcnow
 
@@ -473,15 +474,7 @@ def suggestions(
         )
         for pid, kind, n in conn.execute(
             sa.select(link.c.person_id, f.c.kind, sa.func.count())
-            .select_from(
-                f.join(
-                    link,
-                    sa.and_(
-                        link.c.workspace_id == f.c.workspace_id,
-                        link.c.account_id == f.c.counterpart,
-                    ),
-                )
-            )
+            .select_from(facts_people())
             .where(
                 f.c.workspace_id == ws,
                 f.c.counterpart.in_(silent),
@@ -504,15 +497,7 @@ def suggestions(
             conn.execute(
                 sa.select(link.c.person_id)
                 .distinct()
-                .select_from(
-                    f.join(
-                        link,
-                        sa.and_(
-                            link.c.workspace_id == f.c.workspace_id,
-                            link.c.account_id == f.c.counterpart,
-                        ),
-                    )
-                )
+                .select_from(facts_people())
                 .where(
                     f.c.workspace_id == ws, f.c.direction == "received", link.c.person_id.in_(ids)
                 )
