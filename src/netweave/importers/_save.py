@@ -479,7 +479,24 @@ def import_paths(
     """
     settings = settings or Settings.load()
     progress = progress or Progress()
-    sources, skipped = discover(paths)
+    archives: list[zipfile.ZipFile] = []
+    try:
+        return _import_sources(store, paths, archives, settings, progress, force, on_file)
+    finally:
+        for archive in archives:
+            archive.close()
+
+
+def _import_sources(
+    store: Store,
+    paths: list[str],
+    archives: list[zipfile.ZipFile],
+    settings: Settings,
+    progress: Progress,
+    force: bool,
+    on_file: Callable[[FileReport], None] | None,
+) -> ImportReport:
+    sources, skipped = discover(paths, archives)
     ctx = _owner_context(store, settings)
     before = _ledger_counts(store)
     report = ImportReport(skipped=skipped)

@@ -55,12 +55,16 @@ def _natural(path: str) -> list[object]:
 _OLD_TWITTER = re.compile(r"(^|/)data/js/tweets/\d{4}_\d{2}\.js$")
 
 
-def _zip_members(path: Path) -> Iterator[tuple[str, int, str, Callable[[], IO[bytes]]]]:
+def _zip_members(
+    path: Path, archives: list[zipfile.ZipFile] | None = None
+) -> Iterator[tuple[str, int, str, Callable[[], IO[bytes]]]]:
     try:
         zf = zipfile.ZipFile(path)
-        infos = zf.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(str(path), None, f"not a readable zip archive ({exc})") from None
+    if archives is not None:
+        archives.append(zf)
+    infos = zf.infolist()
     for info in infos:
         if info.is_dir():
             continue
@@ -102,11 +106,15 @@ def _head(opener: Callable[[], IO[bytes]], label: str) -> bytes:
         raise InputError(label, None, f"cannot read ({exc})") from None
 
 
-def discover(paths: list[str]) -> tuple[list[SourceFile], list[str]]:
+def discover(
+    paths: list[str], archives: list[zipfile.ZipFile] | None = None
+) -> tuple[list[SourceFile], list[str]]:
     """Every readable file under ``paths`` in import order, and the files nobody reads.
 
     Order: by entry priority (owner-identifying files first), then natural path order so
-    ``tweets.js`` comes before ``tweets-part1.js`` before ``tweets-part2.js``.
+    ``tweets.js`` comes before ``tweets-part1.js`` before ``tweets-part2.js``. The zip archives
+    opened to read them are added to ``archives`` for the caller to close when done (else the
+    garbage collector closes them, at a time of its choosing).
     """
     found: list[SourceFile] = []
     skipped: list[str] = []
@@ -122,7 +130,7 @@ def discover(paths: list[str]) -> tuple[list[SourceFile], list[str]]:
         if path.is_dir():
             members = _folder_files(path)
         elif zipfile.is_zipfile(path) or path.suffix.lower() == ".zip":
-            members = _zip_members(path)
+            members = _zip_members(path, archives)
         else:
             st = path.stat()
 
@@ -132,7 +140,7 @@ def discover(paths: list[str]) -> tuple[list[SourceFile], list[str]]:
             nested = path / inner if path.is_dir() else None
             if nested is not None and inner.lower().endswith(".zip"):
                 # an export zip inside a folder of exports: read it as its own export
-                more, more_skipped = discover([str(nested)])
+                more, more_skipped = discover([str(nested)], archives)
                 found += more
                 skipped += more_skipped
                 continue

@@ -265,9 +265,7 @@ class Store:
                 before = int(str(seen).split()[0]) if seen else 0
                 if before and rows <= before * 1.25:
                     return False
-                # end the read transaction: upgrading it to a write while another process
-                # writes fails at once with "database is locked" instead of waiting
-                conn.commit()
+                conn.commit()  # the check and ANALYZE each hold the write lock briefly
             try:
                 conn.exec_driver_sql("ANALYZE")
                 conn.commit()
