@@ -294,10 +294,12 @@ def plan_day(
     topics: list[str],
     day: date | None = None,
     now: datetime | None = None,
+    save: bool = True,
 ) -> list[Action]:
     """Today's agenda: the most valuable actions that fit ``minutes``, obeying mode and rules.
 
-    The plan is stored (agenda_items) so actions can be marked done or skipped.
+    The plan is stored (agenda_items) so actions can be marked done or skipped; with
+    ``save=False`` (someone who only views the workspace) it is only shown.
     """
     if mode not in MODES:
         raise InputError("", None, f"unknown mode {mode!r}; use {', '.join(MODES)}")
@@ -335,6 +337,8 @@ def plan_day(
     chosen = first + sorted(
         _knapsack(rest, budget - sum(a.minutes for a in first)), key=lambda a: (-a.value, a.key)
     )
+    if not save:
+        return chosen
     items = schema.agenda_items
     # created_at carries the plan order, so item numbers stay stable for the whole day
     store.upsert(

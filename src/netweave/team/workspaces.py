@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from ..errors import InputError, NotFound, PermissionDenied
 from ..store import Store, schema, utcnow
-from .users import User, authenticate, find_user
+from .users import DEFAULT_LIMITER, RateLimiter, User, authenticate, find_user
 
 __all__ = [
     "ROLES",
@@ -188,14 +188,21 @@ def list_workspaces(store: Store) -> list[Workspace]:
     return [Workspace(str(r[0]), str(r[1]), r[2], int(r[3])) for r in rows]
 
 
-def login(store: Store, username: str, password: str | None, workspace_id: str | None) -> Store:
+def login(
+    store: Store,
+    username: str,
+    password: str | None,
+    workspace_id: str | None,
+    *,
+    limiter: RateLimiter = DEFAULT_LIMITER,
+) -> Store:
     """``store`` acting for ``username`` in ``workspace_id`` with their role.
 
     With ``workspace_id`` None the store is the user outside any workspace: enough to list
     their workspaces, create one or change their password, and it writes nothing itself.
 
-    A user with a password must give it (checked by :func:`authenticate`, rate limited); a
-    user without one was added for a trusted local setup and is taken at their word.
+    A user with a password must give it (checked by :func:`authenticate`, rate limited by
+    ``limiter``); a user without one was added for a trusted local setup and is taken at their word.
 
     >>> from netweave.team import add_user
     >>> store = Store.open("sqlite://")
@@ -205,7 +212,9 @@ def login(store: Store, username: str, password: str | None, workspace_id: str |
     'viewer'
     """
     user: User = (
-        find_user(store, username) if password is None else authenticate(store, username, password)
+        find_user(store, username)
+        if password is None
+        else authenticate(store, username, password, limiter=limiter)
     )
     if password is None and user.has_password:
         raise PermissionDenied(f"user {username!r} has a password: give it to log in")

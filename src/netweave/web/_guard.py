@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ._render import wants_json
 from ._session import COOKIE, MAX_AGE, Session, Sessions
 
-__all__ = ["CSP", "Guard"]
+__all__ = ["CSP", "Guard", "login_required"]
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -31,6 +31,22 @@ _HEADERS = (
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "same-origin"),
 )
+
+
+def login_required(request: Request) -> Response:
+    """The answer to someone not logged in: 401 for scripts, the login page for browsers."""
+    path = request.url.path
+    if wants_json(request) or path == "/openapi.json":
+        return JSONResponse(
+            {
+                "error": "log in first: POST /login with the token netweave serve printed "
+                "(or, in team mode, your user name and password), "
+                "or send Authorization: Bearer TOKEN"
+            },
+            status_code=401,
+        )
+    target = path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", 303)
 
 
 class Guard:
@@ -61,16 +77,7 @@ class Guard:
             return None
         if request.state.session.authed or request.state.bearer:
             return None
-        if wants_json(request) or path == "/openapi.json":
-            return JSONResponse(
-                {
-                    "error": "log in first: POST /login with the token netweave serve printed, "
-                    "or send Authorization: Bearer TOKEN"
-                },
-                status_code=401,
-            )
-        target = path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target, safe='')}", 303)
+        return login_required(request)
 
     def _cookie(self, session: Session) -> str:
         carrier = Response()

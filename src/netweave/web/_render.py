@@ -75,6 +75,9 @@ def html(request: Request, template: str, status_code: int = 200, **context: Any
         request=request,
         csrf=session.csrf if session else "",
         authed=bool(session and session.authed),
+        team_user=session.name if session else "",
+        workspace=session.workspace if session else "",
+        workspaces=getattr(request.state, "workspaces", []),
         path=request.url.path,
         **context,
     )

@@ -3,6 +3,10 @@
 Routes parse input, call one domain function and render (STYLE.md 1); every page also answers
 JSON. Only the login page and static files are public; every POST needs the session's CSRF token.
 
+In team mode (the database has users) every request acts as the session's user in their chosen
+workspace (:meth:`netweave.store.Store.as_user`), so the store enforces the role: a viewer's
+change is a 403, another workspace's ids are a 404 like ids that never existed.
+
     >>> from netweave.store import Store
     >>> app = create_app(Store.open("sqlite://"), token="let-me-in")
     >>> app.title
@@ -14,7 +18,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -25,16 +29,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..config import Settings
-from ..errors import NetweaveError, NotFound
+from ..errors import AuthenticationFailed, NetweaveError, NotFound, PermissionDenied
 from ..store import Store
-from ._guard import Guard
+from ..team import RateLimiter, has_users, list_workspaces
+from ._guard import Guard, login_required
 from ._render import html, wants_json
 from ._session import Session, Sessions
 
 __all__ = [
     "DEFAULT_MAX_UPLOAD",
     "CsrfError",
+    "LoginRequired",
     "WebState",
+    "act_as",
     "create_app",
     "error_response",
     "web_state",
@@ -43,8 +50,20 @@ __all__ = [
 DEFAULT_MAX_UPLOAD = 512 << 20  # bytes: the largest export the import page accepts
 
 
+# Another workspace's ids answer 404 like ids that never existed: existence does not leak.
+_STATUS: dict[type[Exception], int] = {
+    NotFound: 404,
+    PermissionDenied: 403,
+    AuthenticationFailed: 401,
+}
+
+
 class CsrfError(Exception):
     """A POST without the session's CSRF token (a forged or stale form)."""
+
+
+class LoginRequired(Exception):
+    """The session does not (or no longer) count as logged in, e.g. a token login in team mode."""
 
 
 @dataclass
@@ -57,6 +76,18 @@ class WebState:
     max_upload: int = DEFAULT_MAX_UPLOAD
     upload_dir: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+    team: bool = False  # once the database has users it stays in team mode
+
+    def is_team(self) -> bool:
+        """True if the database has users: logins are then user name and password.
+
+        >>> WebState(Store.open("sqlite://"), Sessions("k", "t")).is_team()
+        False
+        """
+        if not self.team:
+            self.team = has_users(self.store)
+        return self.team
 
     def settings(self) -> Settings:
         """The user's settings, read afresh (another process may have changed them)."""
@@ -64,9 +95,43 @@ class WebState:
 
 
 def web_state(request: Request) -> WebState:
-    """The app's :class:`WebState` (a FastAPI dependency)."""
+    """The app's :class:`WebState` (a FastAPI dependency), its store acting as the session's
+    team member when there is one (set by :func:`act_as`)."""
     found: WebState = request.app.state.netweave
-    return found
+    acting: Store | None = getattr(request.state, "acting", None)
+    return found if acting is None else replace(found, store=acting)
+
+
+_OPEN = frozenset({"/login", "/logout"})
+_NOT_WRITES = frozenset({"/workspace"})
+
+
+def act_as(request: Request) -> None:
+    """Make this request act as the session's user in their workspace (team mode).
+
+    A token login (cookie or bearer) does not count once the database has users; a member
+    whose membership was withdrawn is logged out. Outside team mode nothing changes.
+    """
+    if request.url.path in _OPEN:
+        return
+    st: WebState = request.app.state.netweave
+    session: Session = request.state.session
+    if not session.user:
+        if st.is_team():
+            request.state.session = Session.fresh()
+            raise LoginRequired
+        return
+    try:
+        acting = st.store.as_user(session.user, session.workspace)
+    except NotFound:
+        request.state.session = Session.fresh()
+        raise LoginRequired from None
+    request.state.acting = acting
+    request.state.workspaces = [w.workspace_id for w in list_workspaces(acting)]
+    if request.method == "POST" and request.url.path not in _NOT_WRITES and not acting.can_write:
+        # Every POST but switching workspace changes something: refused before any upload is
+        # read, with the same message the store gives (which refuses it anyway).
+        raise PermissionDenied(f"a viewer cannot change workspace {acting.workspace_id!r}")
 
 
 async def check_csrf(request: Request) -> None:
@@ -119,14 +184,20 @@ def create_app(
     app.state.netweave = WebState(store, sessions, settings, max_upload)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in ROUTERS:
-        app.include_router(router, dependencies=[Depends(check_csrf)])
+        app.include_router(router, dependencies=[Depends(check_csrf), Depends(act_as)])
 
     app.add_middleware(Guard, sessions=sessions, max_upload=max_upload)
 
     @app.exception_handler(NetweaveError)
     async def domain_error(request: Request, exc: NetweaveError) -> Response:
-        status = getattr(exc, "http_status", 404 if isinstance(exc, NotFound) else 400)
+        status = getattr(exc, "http_status", None) or next(
+            (code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400
+        )
         return error_response(request, int(status), str(exc))
+
+    @app.exception_handler(LoginRequired)
+    async def not_logged_in(request: Request, exc: LoginRequired) -> Response:
+        return login_required(request)
 
     @app.exception_handler(CsrfError)
     async def csrf_error(request: Request, exc: CsrfError) -> Response:

@@ -221,3 +221,20 @@ class DoneOut(BaseModel):
     item_id: str
     status: str
     kind: str
+
+
+class WorkspaceOut(BaseModel):
+    """One workspace the logged-in user belongs to (team mode)."""
+
+    workspace_id: str
+    role: str | None
+    members: int
+    current: bool
+
+
+class WorkspacesOut(BaseModel):
+    """The workspaces the switcher offers: only the user's own memberships."""
+
+    user: str
+    workspaces: list[WorkspaceOut]
+    message: str = ""

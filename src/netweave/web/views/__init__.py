@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import auth, dashboard, goals, imports, listening, people, review, settings
+from . import (
+    auth,
+    dashboard,
+    goals,
+    imports,
+    listening,
+    people,
+    review,
+    settings,
+    workspaces,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -21,4 +31,5 @@ ROUTERS: list[APIRouter] = [
     listening.router,
     settings.router,
     imports.router,
+    workspaces.router,
 ]

@@ -47,7 +47,11 @@ def _agenda(st: WebState, mode: str, minutes: int | None) -> tuple[int, list[Age
     settings = st.settings()
     budget = minutes or int(settings.get("time.daily_minutes"))
     actions = agenda.plan_day(
-        st.store, minutes=budget, mode=mode, topics=[*settings.get("topics.expertise")]
+        st.store,
+        minutes=budget,
+        mode=mode,
+        topics=[*settings.get("topics.expertise")],
+        save=st.store.can_write,
     )
     day = datetime.now(UTC).date()
     rows = agenda.day_items(st.store, day)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from ...errors import PermissionDenied
 from ...planning import rules
 from .._render import get_page, respond, wants_json
 from ..app import WebState, web_state
@@ -27,7 +28,13 @@ def change(
     value: str = Form("", max_length=2000),
     st: WebState = Depends(web_state),
 ) -> Response:
-    """Set one setting (lists comma separated), like ``netweave config set``."""
+    """Set one setting (lists comma separated), like ``netweave config set``.
+
+    In team mode the settings file is the server's, shared by every workspace: only its
+    administrator changes it, from the command line.
+    """
+    if st.store.user_id is not None:
+        raise PermissionDenied("settings belong to the server's administrator: netweave config set")
     settings = st.settings()
     settings.set(key, value)
     settings.save()
