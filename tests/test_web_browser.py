@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from netweave.relationships.health import recompute
 from netweave.store import Store
 from netweave.web import create_app
 
-from .conftest import IN_CI
+from .conftest import IN_CI, free_port
 
 CHROMIUM = os.environ.get("NETWEAVE_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -62,13 +61,6 @@ def need_chromium() -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A uvicorn server over a database holding most of the demo exports; the Mastodon
@@ -92,7 +84,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     recompute(store, settings=settings)
     ensure_index(store)
     app = create_app(store, token=TOKEN, settings=lambda: settings)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     web = uvicorn.Server(config)
     thread = threading.Thread(target=web.run, daemon=True)

@@ -19,14 +19,9 @@ import pytest
 
 from netweave.store import Store, make_id, schema, utcnow
 
+from .conftest import free_port
+
 TOKEN = "kill-test-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _serve(db: Path, port: int) -> subprocess.Popen[bytes]:
@@ -99,7 +94,7 @@ def test_kill_9_during_web_writes_loses_nothing_acknowledged(tmp_path: Path) -> 
         ],
     )
     store.close()
-    port = _free_port()
+    port = free_port()
     proc = _serve(db, port)
     acked: list[str] = []
     stop = threading.Event()
