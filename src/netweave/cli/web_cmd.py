@@ -17,7 +17,7 @@ def serve(
         None, "--token", help="Login token (default: a new random one, printed)."
     ),
 ) -> None:
-    """Serve the web UI; log in with the token it prints."""
+    """Serve the web UI; log in with the token it prints (team mode: user name and password)."""
     import uvicorn
 
     from ..web import create_app
@@ -27,7 +27,10 @@ def serve(
     app = create_app(st.store(), token=token)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"netweave web UI: http://{shown}:{port}/login")
-    typer.echo(f"login token:     {token}")
+    if app.state.netweave.is_team():
+        typer.echo("log in with:     your user name and password (team mode, no token)")
+    else:
+        typer.echo(f"login token:     {token}")
     if host not in {"127.0.0.1", "localhost", "::1"}:
         typer.echo(f"warning: listening on {host}: anyone who can reach it may try the token")
     uvicorn.run(app, host=host, port=port, log_level="warning")

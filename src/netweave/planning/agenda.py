@@ -286,6 +286,9 @@ def _knapsack(actions: list[Action], budget: int) -> list[Action]:
     return [weighted[i][0] for i in chosen]
 
 
+MAX_MINUTES = 24 * 60
+
+
 def plan_day(
     store: Store,
     *,
@@ -305,6 +308,9 @@ def plan_day(
         raise InputError("", None, f"unknown mode {mode!r}; use {', '.join(MODES)}")
     if minutes <= 0:
         raise InputError("", None, "the time budget must be at least one minute")
+    if minutes > MAX_MINUTES:
+        # the plan is a knapsack over every minute of the budget: a day bounds its memory
+        raise InputError("", None, f"the time budget is at most {MAX_MINUTES} minutes (a day)")
     rules = list_rules(store)
     cap = rules.get("max_minutes", {}).get("minutes")
     budget = min(minutes, cap) if cap else minutes

@@ -8,7 +8,7 @@ oversized bodies, and adds the session cookie and security headers to every answ
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -73,6 +73,9 @@ class Guard:
                 request, 413, f"too large: uploads are limited to {self.max_upload >> 20} MiB"
             )
         path = request.url.path
+        if "\x00" in path or "\x00" in unquote_plus(request.url.query):
+            # no database column can store NUL (PostgreSQL refuses it): a 400, not a crash
+            return error_response(request, 400, "bad input: text cannot contain NUL characters")
         if path in _PUBLIC or path.startswith("/static/"):
             return None
         if request.state.session.authed or request.state.bearer:

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..config import Settings
-from ..errors import AuthenticationFailed, NetweaveError, NotFound, PermissionDenied
+from ..errors import AuthenticationFailed, InputError, NetweaveError, NotFound, PermissionDenied
 from ..store import Store
 from ..team import RateLimiter, has_users, list_workspaces
 from ._guard import Guard, login_required
@@ -42,6 +42,7 @@ __all__ = [
     "LoginRequired",
     "WebState",
     "act_as",
+    "check_text",
     "create_app",
     "error_response",
     "web_state",
@@ -147,6 +148,23 @@ async def check_csrf(request: Request) -> None:
         raise CsrfError
 
 
+_NUL = "text cannot contain NUL characters"
+
+
+async def check_text(request: Request) -> None:
+    """Refuse form fields and upload names holding NUL, which no database column can store
+    (PostgreSQL refuses it; a file name cannot hold it either)."""
+    if request.method != "POST":
+        return
+    kind = request.headers.get("content-type", "")
+    if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return
+    for value in (await request.form()).values():
+        text = value if isinstance(value, str) else value.filename or ""
+        if "\x00" in text:
+            raise InputError("", None, _NUL)
+
+
 def error_response(request: Request, status: int, message: str) -> Response:
     """A one-line error as JSON or as the error page (never a traceback)."""
     if wants_json(request):
@@ -184,7 +202,9 @@ def create_app(
     app.state.netweave = WebState(store, sessions, settings, max_upload)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in ROUTERS:
-        app.include_router(router, dependencies=[Depends(check_csrf), Depends(act_as)])
+        app.include_router(
+            router, dependencies=[Depends(check_text), Depends(check_csrf), Depends(act_as)]
+        )
 
     app.add_middleware(Guard, sessions=sessions, max_upload=max_upload)
 
