@@ -88,3 +88,40 @@ def test_fast_ascii_rules_agree_with_the_case_insensitive_rules(
     if slow is not None:
         assert (classify(text).label, classify(text).reason) == slow
     assert ties.intimacy_words(text) == len(ties._INTIMATE.findall(text))
+
+
+def test_only_four_characters_fold_to_ascii_letters() -> None:
+    import re
+
+    from netweave.relationships import _ascii
+
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    folding = {chr(c) for c in range(0x80, 0x110000) if letter.fullmatch(chr(c))}
+    assert folding == set(_ascii._FOLDS_TO_ASCII)
+
+
+_WIDE = "İıſKKéÉ٣²_ \u00a0\u200b☕🎉-'%@/?"
+
+
+@given(
+    st.lists(
+        st.sampled_from(_CASES) | st.text(alphabet=_WIDE + "abcikrsy0123 ", max_size=8),
+        max_size=6,
+    )
+)
+def test_ascii_stand_ins_match_like_the_case_insensitive_rules(parts: list[str]) -> None:
+    """Every rule, and the intimacy words, give the same matches on the stand-in of a wide
+    text as their case-insensitive form on the text itself."""
+    from netweave.relationships import _ascii, giving, ties
+
+    text = "".join(parts)
+    stand_in = _ascii.ascii_stand_in(text)
+    assert len(stand_in) == len(text)
+    assert stand_in.isascii()
+    for (_, _, slow), (_, _, fast) in zip(giving._RULES, giving._RULES_ASCII, strict=True):
+        assert [m.span() for m in slow.finditer(text)] == [
+            m.span() for m in fast.finditer(stand_in)
+        ]
+    assert [m.span() for m in ties._INTIMATE.finditer(text)] == [
+        m.span() for m in ties._INTIMATE_ASCII.finditer(stand_in)
+    ]

@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -106,6 +107,7 @@ def ts_epoch(seconds: float) -> str:
 # --- rows --------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few accounts recur on most records
 def account_id(platform: str, key: str) -> str:
     """The deterministic id of an account (platform + its stable key).
 
@@ -135,14 +137,12 @@ class Rows:
     def account(self, platform: str, key: str, *, seen: str | None = None, **fields: Any) -> str:
         """Add (or merge) an account and return its id. ``key`` is the platform id or handle."""
         key = str(key).strip()
-        aid = account_id(platform, key.lower() if not key.isdigit() else key)
+        if not key.isdigit():
+            key = key.lower()
+        aid = account_id(platform, key)
         row = self.accounts.get(aid)
         if row is None:
-            row = {
-                "account_id": aid,
-                "platform": platform,
-                "key": key.lower() if not key.isdigit() else key,
-            }
+            row = {"account_id": aid, "platform": platform, "key": key}
             self.accounts[aid] = row
         for name, value in fields.items():
             if value not in (None, "") and (row.get(name) in (None, "") or name == "is_owner"):

@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ._ascii import ascii_stand_in
+
 __all__ = ["Classification", "classify"]
 
 GIVING = "giving"
@@ -148,19 +150,28 @@ def classify(
         for host in _URL.findall(body):
             host = host.lower().removeprefix("www.")
             if any(host == d or host.endswith("." + d) for d in domains):
-                return Classification(SELF_PROMOTION, "links to own site")
-    if body.isascii():
-        rules, searched = _RULES_ASCII, body.lower()
-    else:
-        rules, searched = _RULES, body
-    for label, reason, pattern in rules:
-        if pattern.search(searched):
-            return Classification(label, reason)
-    if kind == "repost":
-        return Classification(GIVING, "shares someone else's work")
-    if is_answer and kind in {"reply", "comment", "dm"} and len(body.split()) >= 5:
-        return Classification(GIVING, "answers a question")
+                return _decided(SELF_PROMOTION, "links to own site")
     lowered = body.lower()
+    searched = lowered if body.isascii() else ascii_stand_in(body)
+    for label, reason, pattern in _RULES_ASCII:
+        if pattern.search(searched):
+            return _decided(label, reason)
+    if kind == "repost":
+        return _decided(GIVING, "shares someone else's work")
+    if is_answer and kind in {"reply", "comment", "dm"} and len(body.split()) >= 5:
+        return _decided(GIVING, "answers a question")
     if any(q in lowered for q in _QUESTION_WORDS) or lowered.rstrip().endswith("?"):
-        return Classification(NEUTRAL, "question")
-    return Classification(NEUTRAL, "no giving or asking signal")
+        return _decided(NEUTRAL, "question")
+    return _decided(NEUTRAL, "no giving or asking signal")
+
+
+_DECIDED: dict[tuple[str, str], Classification] = {}
+
+
+def _decided(label: str, reason: str) -> Classification:
+    """The shared (immutable) result for a label and reason, built once."""
+    key = (label, reason)
+    found = _DECIDED.get(key)
+    if found is None:
+        found = _DECIDED[key] = Classification(label, reason)
+    return found

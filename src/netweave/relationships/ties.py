@@ -37,6 +37,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ._ascii import ascii_stand_in
+
 __all__ = ["CIRCLES", "TieScore", "TieStats", "intimacy_words", "tie_strength"]
 
 WEIGHTS = {
@@ -65,9 +67,8 @@ def intimacy_words(text: str | None) -> int:
     2
     """
     body = text or ""
-    if body.isascii():  # lowered ASCII needs no case-insensitive matching: same count, faster
-        return len(_INTIMATE_ASCII.findall(body.lower()))
-    return len(_INTIMATE.findall(body))
+    # lowered ASCII needs no case-insensitive matching: same count, faster
+    return len(_INTIMATE_ASCII.findall(body.lower() if body.isascii() else ascii_stand_in(body)))
 
 
 @dataclass(frozen=True)
