@@ -54,25 +54,7 @@ class Tie:
 
 
 def _ties(store: Store, now: datetime, where: Any = None) -> list[Tie]:
-    p, ts = schema.people, schema.tie_scores
-    q = (
-        sa.select(
-            p.c.person_id,
-            p.c.display_name,
-            p.c.circle,
-            p.c.cadence_days,
-            p.c.cadence_max_days,
-            ts.c.strength,
-            ts.c.last_contact,
-            ts.c.suggested_circle,
-        )
-        .select_from(
-            p.outerjoin(
-                ts, sa.and_(ts.c.workspace_id == p.c.workspace_id, ts.c.person_id == p.c.person_id)
-            )
-        )
-        .where(p.c.workspace_id == store.workspace_id, ~p.c.is_owner)
-    )
+    q = _tie_select(store.workspace_id)
     if where is not None:
         q = q.where(where)
     with store.connect() as conn:
