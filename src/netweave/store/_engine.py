@@ -256,9 +256,6 @@ class Store:
         True
         """
         with self.engine.connect() as conn:
-            # ANALYZE writes: take the write lock up front, as a deferred read transaction that
-            # upgrades fails at once with "database is locked" if another writer got in first.
-            conn.execution_options(netweave_write=True)
             if self.dialect == "sqlite" and not force:
                 rows = conn.exec_driver_sql(
                     "SELECT coalesce(max(rowid), 0) FROM interactions"
@@ -271,7 +268,10 @@ class Store:
                 before = int(str(seen).split()[0]) if seen else 0
                 if before and rows <= before * 1.25:
                     return False
-                conn.commit()  # the check and ANALYZE each hold the write lock briefly
+                conn.commit()  # the check only reads: it ends before the write begins
+            # ANALYZE writes: take the write lock up front (waiting on busy_timeout), as a
+            # deferred transaction that upgrades fails at once if another writer got in first
+            conn.execution_options(netweave_write=True)
             try:
                 conn.exec_driver_sql("ANALYZE")
                 conn.commit()
