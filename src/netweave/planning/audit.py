@@ -292,6 +292,11 @@ def undo(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
         )
         if row is None:
             raise InputError("", None, "no audit decision to undo")
+        name = conn.execute(
+            sa.select(p.c.display_name).where(
+                p.c.workspace_id == ws, p.c.person_id == row["person_id"]
+            )
+        ).scalar_one()
         previous = row["previous"] or {}
         conn.execute(
             sa.update(p)
@@ -315,6 +320,7 @@ def undo(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
     return {
         "decision_id": row["decision_id"],
         "person_id": row["person_id"],
+        "name": name,
         "decision": row["decision"],
     }
 

@@ -43,6 +43,7 @@ __all__ = [
     "Partner",
     "add",
     "derive_stage",
+    "next_stage",
     "next_step",
     "pipeline",
     "remove",
@@ -88,6 +89,18 @@ class Partner:
 
     def as_dict(self) -> dict[str, Any]:
         return {**vars(self), "evidence": self.evidence.as_dict()}
+
+
+def next_stage(stage: str) -> str | None:
+    """The stage after ``stage`` in the pipeline, or None after the last one.
+
+    >>> next_stage("admire"), next_stage("collaborate")
+    ('follow', None)
+    """
+    if stage not in STAGES:
+        raise InputError("", None, f"unknown stage {stage!r}; use {', '.join(STAGES)}")
+    i = STAGES.index(stage)
+    return STAGES[i + 1] if i + 1 < len(STAGES) else None
 
 
 def derive_stage(ev: Evidence) -> str:

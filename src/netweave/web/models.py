@@ -13,18 +13,25 @@ from pydantic import BaseModel, Field
 
 __all__ = [
     "AgendaItemOut",
+    "AuditDecisionOut",
+    "AuditItemOut",
+    "AuditOut",
+    "AuditSummaryOut",
     "DashboardOut",
     "DigestOut",
     "DoneOut",
     "GoalOut",
     "GoalsOut",
     "ImportOut",
+    "PartnerOut",
+    "PartnersOut",
     "PeopleOut",
     "PersonOut",
     "ProposalOut",
     "ReviewOut",
     "SettingsOut",
     "SpeakerOut",
+    "SuggestionOut",
     "TieOut",
     "TripOut",
     "WhoOut",
@@ -237,4 +244,77 @@ class WorkspacesOut(BaseModel):
 
     user: str
     workspaces: list[WorkspaceOut]
+    message: str = ""
+
+
+class AuditItemOut(BaseModel):
+    """One connection waiting for a decision: keep, move or drop."""
+
+    person_id: str
+    name: str
+    connected_since: datetime | None = None
+    strength: float = 0.0
+    last_contact: datetime | None = None
+    interactions: int = 0
+
+
+class AuditSummaryOut(BaseModel):
+    """How far the audit has come: standing decisions by kind and how many remain."""
+
+    decided: dict[str, int]
+    remaining: int
+    total: int
+
+
+class AuditDecisionOut(BaseModel):
+    """One standing audit decision."""
+
+    decision_id: str
+    person_id: str
+    name: str
+    decision: str
+    reason: str | None = None
+    list_id: str | None = None
+    decided_at: datetime
+
+
+class AuditOut(BaseModel):
+    """The connection audit: the next connections to decide, the summary, recent decisions."""
+
+    queue: list[AuditItemOut]
+    summary: AuditSummaryOut
+    recent: list[AuditDecisionOut]
+    lists: list[str] = Field(default_factory=list)
+    message: str = ""
+
+
+class PartnerOut(BaseModel):
+    """One strategic partner: stage (set by hand or derived), since when, the next step."""
+
+    person_id: str
+    name: str
+    stage: str
+    derived: str
+    manual: bool
+    since: datetime | None = None
+    days_in_stage: int
+    next_step: str
+    next_stage: str | None = None
+
+
+class SuggestionOut(BaseModel):
+    """Someone you read who does not interact with you yet: a candidate partner."""
+
+    person_id: str
+    name: str
+    score: float
+    why: dict[str, int]
+
+
+class PartnersOut(BaseModel):
+    """The partner pipeline as a board: the stages in order, the partners, candidates."""
+
+    stages: list[str]
+    partners: list[PartnerOut]
+    suggestions: list[SuggestionOut]
     message: str = ""

@@ -9,11 +9,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from . import (
+    audit,
     auth,
     dashboard,
     goals,
     imports,
     listening,
+    partners,
     people,
     review,
     settings,
@@ -27,6 +29,8 @@ ROUTERS: list[APIRouter] = [
     dashboard.router,
     people.router,
     review.router,
+    audit.router,
+    partners.router,
     goals.router,
     listening.router,
     settings.router,
