@@ -39,6 +39,11 @@ ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("GET", "/people/{person_id}.json"): ("/people/{P}.json", {}),
     ("POST", "/people/{person_id}/notes"): ("/people/{P}/notes", {"text": "mine now"}),
     ("POST", "/review/{number}/{decision}"): ("/review/1/accept", {}),
+    ("POST", "/audit/{person_id}/{decision}"): ("/audit/{P}/keep", {"reason": "mine now"}),
+    ("POST", "/audit/undo"): ("/audit/undo", {}),
+    ("POST", "/partners"): ("/partners", {"person": "{P}"}),
+    ("POST", "/partners/{person_id}/stage"): ("/partners/{P}/stage", {"stage": "give"}),
+    ("POST", "/partners/{person_id}/remove"): ("/partners/{P}/remove", {}),
     ("GET", "/goals/{goal_id}"): ("/goals/{G}", {}),
     ("GET", "/goals/{goal_id}.json"): ("/goals/{G}.json", {}),
     ("POST", "/goals"): ("/goals", {"template": "help-others", "days": "90"}),
@@ -204,7 +209,7 @@ def test_a_member_cannot_reach_another_workspace_through_any_route(
         assert _login(client, "alice").status_code == 303
         for key in sorted(ROUTES):
             theirs, nothing = _send(client, key, ids), _send(client, key, missing)
-            if key in {("POST", "/goals"), ("POST", "/import")}:
+            if key in {("POST", "/goals"), ("POST", "/import"), ("POST", "/audit/undo")}:
                 # no id of beta's in them: they act on alpha, and beta stays as it was
                 assert theirs.status_code < 500, (key, theirs.text)
             elif key == ("POST", "/settings"):
