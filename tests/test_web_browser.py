@@ -188,3 +188,67 @@ def test_main_flows_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) 
         browser.close()
     assert errors == [], errors
     assert len(list(shots.glob("*.png"))) == 8
+
+
+def test_audit_and_partners_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, _ = server
+    errors: list[str] = []
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+
+    def shot(page: Any, name: str) -> None:
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{base}/login?next=%2Faudit")
+        page.fill("#token", TOKEN)
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{base}/audit")
+
+        # keep the first connection in the queue: it leaves the queue, the summary counts it
+        first = page.locator("article.audit-item").first
+        href = first.locator("a.person-name").get_attribute("href")
+        assert href
+        assert href.startswith("/people/")
+        name = first.locator("a.person-name").inner_text()
+        first.locator("input[name=reason]").fill("we organised a meetup together")
+        first.locator("button", has_text="Keep").click()
+        expect(page.locator(".notice")).to_contain_text(f"Kept {name}")
+        expect(page.locator(f'article.audit-item a[href="{href}"]')).to_have_count(0)
+        expect(page.locator(".audit-summary")).to_contain_text("1 kept")
+        shot(page, "audit")
+
+        # add a partner, then move them one stage on with the keyboard-reachable button
+        page.click("nav >> text=Partners")
+        expect(page.locator("h1")).to_have_text("Strategic partners")
+        queue = page.request.get(f"{base}/audit.json").json()["queue"]
+        person = queue[0]
+        page.fill("#partner-person", person["person_id"])
+        page.locator("#partner-person").press("Enter")
+        card = page.locator("article.partner", has_text=person["name"])
+        expect(card).to_have_count(1)
+        stage = page.request.get(f"{base}/partners.json").json()["partners"][0]
+        nxt = stage["next_stage"]
+        assert nxt, stage
+        card.locator("button.next").click()
+        expect(page.locator(".notice")).to_contain_text(f"to {nxt}")
+        column = page.locator("section.stage", has=page.locator(f"#stage-{nxt}"))
+        expect(column.locator("article.partner", has_text=person["name"])).to_have_count(1)
+        shot(page, "partners")
+
+        # narrow screens: both pages stack instead of scrolling sideways
+        page.set_viewport_size({"width": 380, "height": 800})
+        for path in ("audit", "partners"):
+            page.goto(f"{base}/{path}")
+            shot(page, f"{path}-narrow")
+            wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+            assert not wide, f"the {path} page scrolls sideways on a phone"
+        browser.close()
+    assert errors == [], errors
+    assert len(list(shots.glob("*.png"))) == 4
