@@ -156,7 +156,7 @@ def audit_drop(
 def audit_undo(ctx: typer.Context) -> None:
     """Undo the latest audit decision."""
     result = audit.undo(state(ctx).store())
-    emit(ctx, result, lambda con: con.print(f"undid {result['decision']}"))
+    emit(ctx, result, lambda con: con.print(f"undid {result['decision']} of {result['name']}"))
 
 
 @audit_app.command("summary")
