@@ -28,7 +28,14 @@ import sqlalchemy as sa
 from ..errors import InputError
 from ..store import Store, schema
 
-__all__ = ["ensure_index", "indexed_text", "match_clause", "match_value", "parse_query"]
+__all__ = [
+    "ensure_index",
+    "index_current",
+    "indexed_text",
+    "match_clause",
+    "match_value",
+    "parse_query",
+]
 
 _PHRASE = re.compile(r'"([^"]*)"')
 _WORD = re.compile(r"[\w][\w'’.-]*[\w]|[\w]", re.UNICODE)
@@ -79,12 +86,8 @@ def ensure_index(store: Store) -> int:
     if store.dialect == "postgresql":
         return 0
     with store.connect() as conn:  # the common case, nothing new, takes no write lock
-        mark = conn.exec_driver_sql(
-            "SELECT indexed_to FROM interactions_fts_state WHERE id = 1"
-        ).scalar_one()
-        top = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM interactions").scalar_one()
-    if top <= mark:
-        return 0
+        if index_current(conn):
+            return 0
     with store.transaction() as conn:
         mark = conn.exec_driver_sql(
             "SELECT indexed_to FROM interactions_fts_state WHERE id = 1"
@@ -101,6 +104,29 @@ def ensure_index(store: Store) -> int:
             "UPDATE interactions_fts_state SET indexed_to = ? WHERE id = 1", (top,)
         )
         return int(added or 0)
+
+
+_CURRENT = (
+    "SELECT (SELECT indexed_to FROM interactions_fts_state WHERE id = 1) "
+    ">= (SELECT coalesce(max(rowid), 0) FROM interactions)"
+)
+
+
+def index_current(conn: sa.Connection) -> bool:
+    """True when every row of the ledger is in the topic index (always on PostgreSQL).
+
+    One cheap statement on the caller's connection, so a search checks its index without a
+    second round trip; when it is False, the caller ends its transaction and runs
+    :func:`ensure_index`.
+
+        >>> from netweave.store import Store
+        >>> with Store.open("sqlite://").connect() as conn:
+        ...     index_current(conn)
+        True
+    """
+    if conn.dialect.name == "postgresql":
+        return True
+    return bool(conn.exec_driver_sql(_CURRENT).scalar_one())
 
 
 def match_clause(

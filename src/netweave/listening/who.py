@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ..identity.people import accounts_people
 from ..store import Store, schema, utcnow
-from .search import ensure_index, match_clause, match_value, parse_query
+from .search import ensure_index, index_current, match_clause, match_value, parse_query
 
 __all__ = ["Speaker", "who"]
 
@@ -60,7 +60,6 @@ def who(
     up to ``samples`` latest posts when ``samples`` > 1 (one more full-text query).
     """
     terms = parse_query(query)
-    ensure_index(store)
     now = now or utcnow()
     sqlite = store.dialect == "sqlite"
     statement = _ranking(store, since is not None, bool(platform))
@@ -74,6 +73,9 @@ def who(
         "top_n": max(limit * 2, 40),
     }
     with store.connect() as conn:
+        if not index_current(conn):
+            conn.rollback()  # index the new rows, then read a snapshot that has them
+            ensure_index(store)
         ranked_accounts = conn.execute(statement, params).all()
         if not ranked_accounts:
             return []
@@ -160,9 +162,22 @@ def _build_ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
     """
     i, a, p = schema.interactions, schema.accounts, schema.people
     sqlite = store.dialect == "sqlite"
+    one: Any = sa.literal_column("1")
+    zero: Any = sa.literal_column("0")
     n_all = sa.func.count()
-    n180 = sa.func.sum(sa.case((i.c.occurred_at >= sa.bindparam("cut180"), 1), else_=0))
-    n30 = sa.func.sum(sa.case((i.c.occurred_at >= sa.bindparam("cut30"), 1), else_=0))
+    n180 = sa.func.sum(sa.case((i.c.occurred_at >= sa.bindparam("cut180"), one), else_=zero))
+    n30 = sa.func.sum(sa.case((i.c.occurred_at >= sa.bindparam("cut30"), one), else_=zero))
+    rank: Any
+    last: Any
+    if sqlite:
+        # SQLite orders by the output columns' names, so each sum is computed once per group
+        # (written out again, with its own bound parameters, it would be computed twice)
+        named: list[Any] = [sa.literal_column(x) for x in ("n", "n180", "n30")]
+        rank = (one + named[0]) * (one + named[1]) * (one + named[2])
+        last = sa.literal_column("last")
+    else:
+        rank = (1 + n_all) * (1 + n180) * (1 + n30)
+        last = sa.func.max(i.c.occurred_at)
     top = (
         sa.select(
             i.c.actor_account,
@@ -175,11 +190,7 @@ def _build_ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
         )
         .where(match_clause(store), i.c.actor_account.is_not(None), i.c.direction != "given")
         .group_by(i.c.actor_account)
-        .order_by(
-            ((1 + n_all) * (1 + n180) * (1 + n30)).desc(),
-            sa.func.max(i.c.occurred_at).desc(),
-            i.c.actor_account,
-        )
+        .order_by(rank.desc(), last.desc(), i.c.actor_account)
         .limit(sa.bindparam("top_n", type_=sa.Integer))
     )
     if since:

@@ -77,6 +77,10 @@ def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mappi
         yield chunk
 
 
+_WRITE_CACHE = -65536  # KiB
+_READ_CACHE = -2000  # SQLite's default
+
+
 def _install_sqlite_hooks(engine: Engine) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -87,19 +91,23 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=NORMAL")
-        # A bulk import inserts into several indexes at random points; with SQLite's default
-        # 2 MiB page cache every batch re-reads them. 64 MiB keeps them resident (bounded).
-        cur.execute("PRAGMA cache_size=-65536")
         cur.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # Writers take the lock up front: a deferred transaction that later upgrades to a write
         # can fail with SQLITE_BUSY instead of waiting on busy_timeout.
-        if conn.get_execution_options().get("netweave_write"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.exec_driver_sql("BEGIN")
+        write = bool(conn.get_execution_options().get("netweave_write"))
+        # A bulk import inserts into several indexes at random points; with SQLite's default
+        # 2 MiB page cache every batch re-reads them, so writers get 64 MiB (bounded). Readers
+        # keep the default: a full-text ranking runs ~20% slower with the large cache (measured
+        # by bench/bench_who.py). The size changes only when a connection changes role.
+        cache = _WRITE_CACHE if write else _READ_CACHE
+        info = conn.connection.info
+        if info.get("netweave_cache") != cache:
+            conn.exec_driver_sql(f"PRAGMA cache_size={cache}")
+            info["netweave_cache"] = cache
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def _install_postgresql_hooks(engine: Engine) -> None:
