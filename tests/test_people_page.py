@@ -105,6 +105,45 @@ def test_search_and_circle_filters(store: Store) -> None:
         views.page(store, limit=0)
 
 
+@pytest.mark.parametrize("window", [3, 1000])
+def test_a_search_by_strength_reads_the_strongest_first_and_falls_back_exactly(
+    store: Store, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    # a small window: the common name fills a page from the strongest few, the rare one needs
+    # the whole search; both must page exactly like sorting every match
+    monkeypatch.setattr(views, "_SEARCH_WINDOW", window)
+    _people(store)
+    more = [(f"q{n}", f"{'Ann' if n % 3 else 'Rare'} Example {n}", n / 40) for n in range(30)]
+    store.upsert(
+        schema.people,
+        [{"person_id": pid, "display_name": name, "is_owner": False, "created_at": NOW,
+          "updated_at": NOW} for pid, name, _ in more],
+    )  # fmt: skip
+    store.upsert(
+        schema.tie_scores,
+        [{"person_id": pid, "strength": strength, "raw": strength, "decay": 1.0,
+          "dimensions": {}, "reasons": [], "interactions": 1, "words": 1, "private": 0,
+          "given": 0, "received": 0, "giving": 0, "asks": 0, "got_giving": 0, "platforms": 1,
+          "last_contact": NOW - timedelta(days=n), "suggested_circle": 50, "computed_at": NOW}
+         for n, (pid, _, strength) in enumerate(more)],
+    )  # fmt: skip
+    for needle in ("ann", "RARE", "example"):
+        matches = [(pid, st) for pid, name, st in more if needle.lower() in name.lower()]
+        expected = [pid for pid, _ in sorted(matches, key=lambda m: (m[1], m[0]), reverse=True)]
+        for limit in (2, 5, 50):
+            walked = []
+            for offset in range(0, len(expected) + limit, limit):
+                ties, has_more = views.page(
+                    store, sort="strength", search=needle, limit=limit, offset=offset, now=NOW
+                )
+                walked += [t.person_id for t in ties]
+                assert has_more == (offset + limit < len(expected))
+            assert walked == expected, (needle, limit)
+        # newest contact first: q0 was contacted today, q1 a day ago...
+        recent = [pid for pid, name, _ in more if needle.lower() in name.lower()]
+        assert _ids(store, sort="recency", search=needle, limit=500) == recent
+
+
 def test_person_helpers(store: Store) -> None:
     _people(store)
     assert get_person(store, "p2")["display_name"] == "Grace Hopper"

@@ -192,8 +192,18 @@ def page(
     sqlite = store.dialect == "sqlite"
     with store.connect() as conn:
         if (search and search.strip()) or circle is not None:
-            ids = conn.execute(_filtered(store, sort, search, circle, limit, offset)).scalars()
-            wanted = list(ids)
+            wanted = []
+            if circle is None and sort != "name":
+                # the strongest (or latest) few thousand first: a common name fills the page
+                # from them; when it does not, the whole search below gives the same order
+                wanted = list(
+                    conn.execute(
+                        _searched_window(store, sort, search or "", limit, offset)
+                    ).scalars()
+                )
+            if len(wanted) <= limit:
+                ids = conn.execute(_filtered(store, sort, search, circle, limit, offset))
+                wanted = list(ids.scalars())
         elif sort == "name":
             wanted = list(
                 conn.execute(
@@ -274,6 +284,50 @@ def _tie_select(ws: str, *, skip_owner: bool = True) -> sa.Select[Any]:
     return q.where(p.c.is_owner == sa.false()) if skip_owner else q
 
 
+_SEARCH_WINDOW = 1000
+
+
+def _name_matches(store: Store, search: str) -> Any:
+    """A WHERE clause keeping people whose name contains ``search`` (case-insensitive)."""
+    p = schema.people
+    needle = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%")
+    needle = needle.replace("_", "\\_")
+    if store.dialect == "sqlite":
+        # LIKE ignores ASCII case there; on lower(name) it reads ix_people_name, not the table
+        return sa.func.lower(p.c.display_name).like(f"%{needle}%", escape="\\")
+    return p.c.display_name.ilike(f"%{needle}%", escape="\\")
+
+
+def _searched_window(
+    store: Store, sort: str, search: str, limit: int, offset: int
+) -> sa.Select[Any]:
+    """Ids of one page of a name search among the ``_SEARCH_WINDOW`` first people by strength
+    (or latest contact), read off the ranking index; exact when it fills the page, since every
+    match outside the window ranks lower."""
+    p, ts = schema.people, schema.tie_scores
+    ws = store.workspace_id
+    key = ts.c.strength if sort == "strength" else ts.c.last_contact
+    first = key.desc() if store.dialect == "sqlite" else key.desc().nulls_last()
+    window = (
+        sa.select(ts.c.person_id, key.label("k"))
+        .where(ts.c.workspace_id == ws)
+        .order_by(first, ts.c.person_id.desc())
+        .limit(_SEARCH_WINDOW)
+        .subquery("window")
+    )
+    k = window.c.k.desc() if store.dialect == "sqlite" else window.c.k.desc().nulls_last()
+    return (
+        sa.select(window.c.person_id)
+        .select_from(
+            window.join(p, sa.and_(p.c.workspace_id == ws, p.c.person_id == window.c.person_id))
+        )
+        .where(p.c.is_owner == sa.false(), _name_matches(store, search))
+        .order_by(k, window.c.person_id.desc())
+        .limit(limit + 1)
+        .offset(offset)
+    )
+
+
 def _filtered(
     store: Store, sort: str, search: str | None, circle: int | None, limit: int, offset: int
 ) -> sa.Select[Any]:
@@ -281,12 +335,7 @@ def _filtered(
     p, ts = schema.people, schema.tie_scores
     q = _tie_select(store.workspace_id).with_only_columns(p.c.person_id)
     if search and search.strip():
-        needle = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%")
-        needle = needle.replace("_", "\\_")
-        if store.dialect == "sqlite":  # LIKE ignores ASCII case there, no lower() per row
-            q = q.where(p.c.display_name.like(f"%{needle}%", escape="\\"))
-        else:
-            q = q.where(p.c.display_name.ilike(f"%{needle}%", escape="\\"))
+        q = q.where(_name_matches(store, search))
     if circle is not None:
         q = q.where(
             sa.or_(
