@@ -179,3 +179,31 @@ def test_unreachable_postgres_is_a_store_error() -> None:
 
 def test_utcnow_is_aware() -> None:
     assert utcnow().tzinfo is UTC
+
+
+def test_reads_share_one_connection_and_see_their_own_writes(store: Store) -> None:
+    def topics() -> int:
+        with store.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(schema.topics)).scalar_one()
+            )
+
+    with store.reading():
+        with store.connect() as a, store.connect() as b:
+            assert a is b
+        before = topics()
+        with store.transaction():
+            store.upsert(
+                schema.topics,
+                [{"topic_id": "t1", "name": "python", "kind": "expertise", "created_at": utcnow()}],
+            )
+        assert topics() == before + 1  # a new snapshot after the write
+        with pytest.raises(ValueError, match="rolled back"), store.transaction():
+            store.upsert(
+                schema.topics,
+                [{"topic_id": "t2", "name": "rust", "kind": "expertise", "created_at": utcnow()}],
+            )
+            raise ValueError("rolled back")
+        assert topics() == before + 1
+    with store.connect() as a, store.connect() as b:
+        assert a is not b  # outside, every read takes its own connection again

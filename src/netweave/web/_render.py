@@ -9,6 +9,8 @@ Templates only format: views hand them a pydantic model, the same one the JSON a
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -93,16 +95,34 @@ def respond(
     return html(request, template, status_code, data=data, **context)
 
 
+def _reading(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``view`` with all its reads on one connection (:meth:`Store.reading`); FastAPI sees the
+    same signature (it follows ``__wrapped__``)."""
+    if inspect.iscoroutinefunction(view):
+        return view
+
+    @functools.wraps(view)
+    def endpoint(*args: Any, **kwargs: Any) -> Any:
+        state = kwargs.get("st")
+        if state is None:
+            return view(*args, **kwargs)
+        with state.store.reading():
+            return view(*args, **kwargs)
+
+    return endpoint
+
+
 def get_page(
     router: APIRouter, path: str, model: type[BaseModel], *, summary: str
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a GET view at ``path`` and ``path.json``; OpenAPI documents ``model``."""
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        endpoint = _reading(view)
         # the .json route first: "/people/{id}" would also match "/people/x.json"
         router.add_api_route(
             f"{path.rstrip('/') or ''}.json" if path != "/" else "/index.json",
-            view,
+            endpoint,
             methods=["GET"],
             response_model=model,
             summary=f"{summary} (JSON)",
@@ -110,7 +130,7 @@ def get_page(
         )
         router.add_api_route(
             path,
-            view,
+            endpoint,
             methods=["GET"],
             response_model=model,
             summary=summary,
