@@ -216,6 +216,9 @@ class Store:
             else:
                 kwargs["poolclass"] = sa.pool.StaticPool
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+            # enough warm connections for the web server's page threads: a connection beyond
+            # the pool is opened (schema parsed, cache cold) and closed for every request
+            kwargs["pool_size"] = 10
         elif sa_url.get_backend_name() == "postgresql":
             kwargs["pool_pre_ping"] = True
         else:
