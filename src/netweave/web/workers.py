@@ -14,7 +14,7 @@ The token and the secret travel in the environment, never on a command line, so 
 appear in a process listing.
 
     >>> env = worker_environment(
-    ...     "sqlite:///n.db", "default", token="t0k", secret="s", limiter="/tmp/x/limiter.db"
+    ...     "sqlite:///n.db", "default", token="t0k", secret="s", limiter="limiter.db"
     ... )
     >>> sorted(env) == sorted(ENV.values())
     True
