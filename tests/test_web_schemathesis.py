@@ -25,7 +25,7 @@ from .richdb import build
 
 TOKEN = "schemathesis-token-123"
 HEADERS = {"authorization": f"Bearer {TOKEN}", "accept": "application/json"}
-EXAMPLES = int(os.environ.get("NETWEAVE_SCHEMATHESIS_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("NETWEAVE_SCHEMATHESIS_EXAMPLES", "15"))
 RUN = settings(
     max_examples=EXAMPLES,
     derandomize=True,
