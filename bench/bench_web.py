@@ -6,7 +6,7 @@ process; clients are threads with keep-alive connections (stdlib http.client), e
 people list pages (every sort, pages anywhere in the list, name searches) and person pages, as
 HTML. Prints p50/p95 per page kind, throughput and errors (goal: p95 < 100 ms, zero errors).
 
-    python bench/bench_web.py [--people 50000] [--clients 32] [--requests 40]
+    python bench/bench_web.py [--people 50000] [--clients 32] [--requests 40] [--workers 1]
 """
 
 from __future__ import annotations
@@ -97,12 +97,13 @@ def _free_port() -> int:
         return port
 
 
-def _start(db: Path, home: Path) -> tuple[subprocess.Popen[bytes], int]:
+def _start(db: Path, home: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], int]:
     port = _free_port()
     exe = Path(sys.executable).with_name("netweave")
+    argv = ["--db", str(db), "serve", "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(
-        [str(exe), "--db", str(db), "serve", "--port", str(port), "--token", TOKEN],
-        env={**os.environ, "NETWEAVE_HOME": str(home)},
+        [str(exe), *argv],
+        env={**os.environ, "NETWEAVE_HOME": str(home), "NETWEAVE_TOKEN": TOKEN},
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
@@ -176,6 +177,7 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--requests", type=int, default=40, help="per client")
     ap.add_argument("--db", help="reuse a database populated before (a SQLite file)")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (serve --workers)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "web.db"
@@ -183,7 +185,7 @@ def main() -> int:
         ids = populate(db, args.people) if not args.db else _ids(Path(args.db))
         db = Path(args.db) if args.db else db
         print(f"populated {len(ids):,} people in {time.perf_counter() - t0:.1f}s", flush=True)
-        proc, port = _start(db, Path(tmp) / "home")
+        proc, port = _start(db, Path(tmp) / "home", args.workers)
         try:
             load(port, ids, args.people, 4, 5)  # warm up
             times, errors, wall = load(port, ids, args.people, args.clients, args.requests)
@@ -191,6 +193,7 @@ def main() -> int:
             proc.terminate()
             proc.wait(timeout=10)
     total = sum(len(v) for v in times.values())
+    print(f"{args.workers} server worker(s)")
     print(f"{args.clients} clients, {total} requests in {wall:.1f}s ({total / wall:.0f}/s)")
     worst = 0.0
     for kind, values in times.items():

@@ -1,7 +1,11 @@
 """Fuzzing the JSON API from its own description: every operation in /openapi.json is sent
 path, query and form values generated from its schema (valid ones, unicode text, huge and
 negative numbers, empty strings, missing fields, odd uploads) over a real database. No answer
-may be a 500: bad input is a 4xx naming the problem. Both backends."""
+may be a 500: bad input is a 4xx naming the problem. Both backends.
+
+Beside tests/test_web_schemathesis.py (requests derived from the schema alone), this loop
+mixes in values no schema suggests (NUL, bidi marks, SQL and script text, huge numbers) and
+uploads a real export archive, and checks that NUL is refused with a 400 that names it."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from .users import (
     RateLimiter,
+    SharedRateLimiter,
     User,
     add_user,
     authenticate,
@@ -42,6 +43,7 @@ __all__ = [
     "ROLES",
     "Member",
     "RateLimiter",
+    "SharedRateLimiter",
     "User",
     "Workspace",
     "add_user",

@@ -13,10 +13,12 @@ Example:
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +31,7 @@ from ..store import Store, make_id, schema, utcnow
 
 __all__ = [
     "RateLimiter",
+    "SharedRateLimiter",
     "User",
     "add_user",
     "authenticate",
@@ -220,6 +223,62 @@ class RateLimiter:
         """Forget the failures of ``username`` (after a successful login)."""
         with self._lock:
             self._failures.pop(username.casefold(), None)
+
+
+class SharedRateLimiter(RateLimiter):
+    """A :class:`RateLimiter` whose failures live in a small SQLite file, so the worker
+    processes of one ``netweave serve --workers N`` count them together (a guesser gets
+    ``max_failures`` tries per window in all, not per worker). Times are wall-clock seconds.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "limiter.db")
+    >>> one, two = SharedRateLimiter(path, max_failures=2), SharedRateLimiter(path, max_failures=2)
+    >>> one.failed("ada"); two.failed("Ada")
+    >>> 0 < two.blocked_for("ada") <= 60, one.blocked_for("bob")
+    (True, 0.0)
+    >>> one.reset("ada"); two.blocked_for("ada")
+    0.0
+    """
+
+    def __init__(
+        self,
+        path: str,
+        max_failures: int = 5,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(max_failures, window, clock)
+        self.path = path
+        with closing(self._connect()) as db, db:
+            db.execute("CREATE TABLE IF NOT EXISTS failures (name TEXT NOT NULL, at REAL NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=10)
+
+    def blocked_for(self, username: str) -> float:
+        """Seconds until ``username`` may try again (0.0 when allowed now)."""
+        now = self._clock()
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM failures WHERE at <= ?", (now - self.window,))
+            times: list[float] = [
+                float(at)
+                for (at,) in db.execute(
+                    "SELECT at FROM failures WHERE name = ? ORDER BY at", (username.casefold(),)
+                )
+            ]
+        if len(times) < self.max_failures:
+            return 0.0
+        return max(0.0, times[-self.max_failures] + self.window - now)
+
+    def failed(self, username: str) -> None:
+        """Record one failed login for ``username``."""
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT INTO failures VALUES (?, ?)", (username.casefold(), self._clock()))
+
+    def reset(self, username: str) -> None:
+        """Forget the failures of ``username`` (after a successful login)."""
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM failures WHERE name = ?", (username.casefold(),))
 
 
 DEFAULT_LIMITER = RateLimiter()

@@ -192,11 +192,13 @@ def create_app(
     secret: str | None = None,
     settings: Callable[[], Settings] = Settings.load,
     max_upload: int = DEFAULT_MAX_UPLOAD,
+    limiter: RateLimiter | None = None,
 ) -> FastAPI:
     """The web app over ``store``; log in with ``token`` (a random one if not given, readable
     as ``app.state.netweave.sessions.token``). ``secret`` signs cookies (random by default, so a
     restart logs everyone out); ``settings`` loads the user's settings; uploads larger than
-    ``max_upload`` bytes are refused.
+    ``max_upload`` bytes are refused; ``limiter`` counts failed team logins (one in memory by
+    default; the workers of one server share a :class:`netweave.team.SharedRateLimiter`).
 
     >>> from netweave.store import Store
     >>> create_app(Store.open("sqlite://")).state.netweave.sessions.token != ""
@@ -214,6 +216,8 @@ def create_app(
         redoc_url=None,
     )
     app.state.netweave = WebState(store, sessions, settings, max_upload)
+    if limiter is not None:
+        app.state.netweave.limiter = limiter
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in ROUTERS:
         app.include_router(
