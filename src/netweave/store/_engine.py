@@ -213,12 +213,12 @@ class Store:
         if sa_url.get_backend_name() == "sqlite":
             if sa_url.database and sa_url.database != ":memory:":
                 Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
+                # enough warm connections for the web server's page threads: a connection
+                # beyond the pool is opened (schema parsed, cache cold) and closed per request
+                kwargs["pool_size"] = 10
             else:
                 kwargs["poolclass"] = sa.pool.StaticPool
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
-            # enough warm connections for the web server's page threads: a connection beyond
-            # the pool is opened (schema parsed, cache cold) and closed for every request
-            kwargs["pool_size"] = 10
         elif sa_url.get_backend_name() == "postgresql":
             kwargs["pool_pre_ping"] = True
         else:
