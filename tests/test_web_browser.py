@@ -10,7 +10,8 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -101,12 +102,11 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         store.close()
 
 
-def test_main_flows_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+@contextmanager
+def _chromium(shots: Path) -> Iterator[tuple[Any, Callable[[Any, str], None]]]:
+    """A page in Debian's Chromium, and a function saving full-page screenshots to ``shots``."""
+    from playwright.sync_api import sync_playwright
 
-    base, upload = server
-    errors: list[str] = []
-    shots = tmp_path / "screenshots"
     shots.mkdir()
 
     def shot(page: Any, name: str) -> None:
@@ -114,16 +114,32 @@ def test_main_flows_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) 
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        try:
+            yield browser.new_page(viewport={"width": 1200, "height": 900}), shot
+        finally:
+            browser.close()
 
+
+def _watch(page: Any, errors: list[str]) -> None:
+    """Collect the page's console errors and uncaught exceptions into ``errors``."""
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+
+def test_main_flows_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    base, upload = server
+    errors: list[str] = []
+    shots = tmp_path / "screenshots"
+    with _chromium(shots) as (page, shot):
         # log in (a wrong token first: its 401 is the one error the console may show)
         page.goto(f"{base}/people")
         expect(page).to_have_url(f"{base}/login?next=%2Fpeople")
         page.fill("#token", "wrong")
         page.click("button[type=submit]")
         expect(page.locator(".error")).to_contain_text("not the token")
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        _watch(page, errors)
         page.fill("#token", TOKEN)
         page.keyboard.press("Enter")
         expect(page).to_have_url(f"{base}/people")
@@ -185,27 +201,18 @@ def test_main_flows_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) 
         shot(page, "people-narrow")
         wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
         assert not wide, "the people page scrolls sideways on a phone"
-        browser.close()
     assert errors == [], errors
     assert len(list(shots.glob("*.png"))) == 8
 
 
 def test_audit_and_partners_in_a_real_browser(server: tuple[str, Path], tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     base, _ = server
     errors: list[str] = []
     shots = tmp_path / "screenshots"
-    shots.mkdir()
-
-    def shot(page: Any, name: str) -> None:
-        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with _chromium(shots) as (page, shot):
+        _watch(page, errors)
         page.goto(f"{base}/login?next=%2Faudit")
         page.fill("#token", TOKEN)
         page.keyboard.press("Enter")
@@ -249,6 +256,5 @@ def test_audit_and_partners_in_a_real_browser(server: tuple[str, Path], tmp_path
             shot(page, f"{path}-narrow")
             wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
             assert not wide, f"the {path} page scrolls sideways on a phone"
-        browser.close()
     assert errors == [], errors
     assert len(list(shots.glob("*.png"))) == 4
