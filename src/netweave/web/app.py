@@ -97,33 +97,43 @@ class WebState:
         return self.load_settings()
 
 
-def web_state(request: Request) -> WebState:
-    """The app's :class:`WebState` (a FastAPI dependency), its store acting as the session's
-    team member when there is one (set by :func:`act_as`)."""
+def current_state(request: Request) -> WebState:
+    """The app's :class:`WebState`, its store acting as the session's team member when there
+    is one (set by :func:`act_as`)."""
     found: WebState = request.app.state.netweave
     acting: Store | None = getattr(request.state, "acting", None)
     return found if acting is None else replace(found, store=acting)
+
+
+async def web_state(request: Request) -> WebState:
+    """:func:`current_state` as a FastAPI dependency (on the event loop: it never waits)."""
+    return current_state(request)
 
 
 _OPEN = frozenset({"/login", "/logout"})
 _NOT_WRITES = frozenset({"/workspace"})
 
 
-def act_as(request: Request) -> None:
+async def act_as(request: Request) -> None:
     """Make this request act as the session's user in their workspace (team mode).
 
     A token login (cookie or bearer) does not count once the database has users; a member
-    whose membership was withdrawn is logged out. Outside team mode nothing changes.
+    whose membership was withdrawn is logged out. Outside team mode nothing changes. Runs on
+    the event loop (no thread hop per request); only a member's lookups go to a thread.
     """
     if request.url.path in _OPEN:
         return
     st: WebState = request.app.state.netweave
     session: Session = request.state.session
     if not session.user:
-        if st.is_team():
+        if st.is_team():  # one indexed read until the database has users, then none
             request.state.session = Session.fresh()
             raise LoginRequired
         return
+    await anyio.to_thread.run_sync(_act_as_member, request, st, session)
+
+
+def _act_as_member(request: Request, st: WebState, session: Session) -> None:
     try:
         acting = st.store.as_user(session.user, session.workspace)
     except NotFound:

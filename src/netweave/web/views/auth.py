@@ -11,7 +11,7 @@ from ...team import list_workspaces
 from ...team import login as team_login
 from .._render import html
 from .._session import Session
-from ..app import WebState, web_state
+from ..app import WebState, current_state
 
 router = APIRouter(tags=["session"])
 
@@ -31,7 +31,7 @@ def _safe_next(target: str | None) -> str:
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request, next: str = "/", token: str = "") -> Response:
     """The login form (``?token=`` fills it in; user name and password in team mode)."""
-    team = web_state(request).is_team()
+    team = current_state(request).is_team()
     return html(
         request,
         "login.html",
@@ -80,7 +80,7 @@ def login(
     next: str = Form("/", max_length=2000),
 ) -> Response:
     """Check the token (or the user name and password); a new session and CSRF token."""
-    st = web_state(request)
+    st = current_state(request)
     if st.is_team():
         return _team_login(request, st, username.strip(), password, next)
     if not st.sessions.token_ok(token.strip()):
