@@ -187,6 +187,12 @@ def test_login_is_required(db_url: str) -> None:
         with TestClient(create_app(store, token=TOKEN)) as other:
             other.cookies.set("netweave_session", "forged.cookie.value")
             assert other.get("/people.json").status_code == 401
+        with TestClient(create_app(store, token=TOKEN)) as script:
+            # a script sending the token gets no session cookie; a browser's first visit does
+            bearer = script.get("/people.json", headers={"Authorization": f"Bearer {TOKEN}"})
+            assert bearer.status_code == 200
+            assert "set-cookie" not in bearer.headers
+            assert "netweave_session" in script.get("/login").headers["set-cookie"]
     finally:
         store.close()
 

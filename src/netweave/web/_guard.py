@@ -100,7 +100,7 @@ class Guard:
             return
         request = Request(scope)
         found = self.sessions.load(request.cookies.get(COOKIE))
-        request.state.session = found or Session.fresh()
+        first = request.state.session = found or Session.fresh()
         auth = request.headers.get("authorization", "")
         request.state.bearer = auth.startswith("Bearer ") and self.sessions.token_ok(
             auth[7:].strip()
@@ -110,7 +110,9 @@ class Guard:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 final: Session = request.state.session
-                if found is None or final is not found:  # new, or changed by login/logout
+                # a new session (but a script sending the token needs none) or one changed by
+                # login/logout
+                if final is not first or (found is None and not request.state.bearer):
                     headers.append("set-cookie", self._cookie(final))
                 for name, value in _HEADERS:
                     headers.setdefault(name, value)
