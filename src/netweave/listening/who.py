@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from ..identity.people import accounts_people
 from ..store import Store, schema, utcnow
+from ..store.schema import sqlite_timestamp
 from .search import ensure_index, index_current, match_clause, match_value, parse_query
 
 __all__ = ["Speaker", "who"]
@@ -76,7 +77,14 @@ def who(
         if not index_current(conn):
             conn.rollback()  # index the new rows, then read a snapshot that has them
             ensure_index(store)
-        ranked_accounts = conn.execute(statement, params).all()
+        if sqlite:  # the driver's rows as they are: no per-column conversion of 40 rows
+            sql, names, defaults = _driver_sql(store, since is not None, bool(platform))
+            values = {**defaults, **params}
+            ranked_accounts = conn.exec_driver_sql(
+                sql, tuple(_bound(values[n]) for n in names)
+            ).all()
+        else:
+            ranked_accounts = conn.execute(statement, params).all()
         if not ranked_accounts:
             return []
         grouped: dict[str, dict[str, Any]] = defaultdict(
@@ -91,12 +99,12 @@ def who(
             g["n"] += r.n
             g["n180"] += r.n180
             g["n30"] += r.n30
-            g["last"] = max(x for x in (g["last"], r.last) if x is not None)
+            g["last"] = max(x for x in (g["last"], _instant(r.last)) if x is not None)
             g["accounts"].append(r.actor_account)
             g["name"] = g["name"] or r.person_name or r.account_name
             if sqlite and r.text is not None:
                 evidence[r.actor_account] = {
-                    "when": r.occurred_at,
+                    "when": _instant(r.occurred_at),
                     "text": r.text,
                     "url": r.url,
                     "platform": r.platform,
@@ -152,6 +160,32 @@ def _ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
     return statement
 
 
+_DRIVER: dict[tuple[str, bool, bool], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+
+
+def _driver_sql(
+    store: Store, since: bool, platform: bool
+) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """The SQLite ranking statement compiled once: its SQL, the names of its positional
+    parameters and the values bound at build time."""
+    key = (store.workspace_id, since, platform)
+    found = _DRIVER.get(key)
+    if found is None:
+        compiled = _ranking(store, since, platform).compile(dialect=store.engine.dialect)
+        names = tuple(compiled.positiontup or ())
+        found = _DRIVER[key] = (str(compiled), names, dict(compiled.params))
+    return found
+
+
+def _bound(value: Any) -> Any:
+    return sqlite_timestamp(value) if isinstance(value, datetime) else value
+
+
+def _instant(value: Any) -> datetime | None:
+    """A timestamp as the driver returns it (SQLite: canonical text) as an aware datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _build_ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
     """Accounts whose matching posts count most, with their names, people and latest post.
 
@@ -198,16 +232,13 @@ def _build_ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
     if platform:
         top = top.where(i.c.platform == sa.bindparam("platform"))
     t = top.subquery("top")
+    # every column labelled: on SQLite the rows are read by these names straight off the driver
     columns: list[Any] = [
-        t.c.actor_account,
-        t.c.n,
-        t.c.n180,
-        t.c.n30,
-        t.c.last,
+        *(t.c[name].label(name) for name in ("actor_account", "n", "n180", "n30", "last")),
         sa.func.coalesce(a.c.display_name, a.c.handle, a.c.key).label("account_name"),
-        p.c.person_id,
+        p.c.person_id.label("person_id"),
         p.c.display_name.label("person_name"),
-        p.c.is_owner,
+        p.c.is_owner.label("is_owner"),
     ]
     joined = t.join(
         accounts_people(),
@@ -215,7 +246,9 @@ def _build_ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
     )
     if sqlite:
         latest = i.alias("latest")
-        columns += [latest.c.occurred_at, latest.c.text, latest.c.url, latest.c.platform]
+        columns += [
+            latest.c[name].label(name) for name in ("occurred_at", "text", "url", "platform")
+        ]
         joined = joined.outerjoin(latest, sa.literal_column("latest.rowid") == t.c.latest)
     return sa.select(*columns).select_from(joined)
 
