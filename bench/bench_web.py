@@ -188,12 +188,18 @@ def main() -> int:
         proc, port = _start(db, Path(tmp) / "home", args.workers)
         try:
             load(port, ids, args.people, 4, 5)  # warm up
+            cpu = time.process_time()
             times, errors, wall = load(port, ids, args.people, args.clients, args.requests)
+            cpu = time.process_time() - cpu
         finally:
             proc.terminate()
             proc.wait(timeout=10)
     total = sum(len(v) for v in times.values())
     print(f"{args.workers} server worker(s)")
+    print(
+        f"the clients themselves used {cpu:.1f} s of CPU ({cpu / max(wall, 1e-9):.0%} of a core) "
+        "on the machine the server runs on"
+    )
     print(f"{args.clients} clients, {total} requests in {wall:.1f}s ({total / wall:.0f}/s)")
     worst = 0.0
     for kind, values in times.items():

@@ -186,7 +186,7 @@ def error_response(request: Request, status: int, message: str) -> Response:
 
 # Pages are CPU-bound Python under one interpreter lock: a few threads serve them as fast as
 # many, without the switching, and each keeps a pooled database connection warm.
-PAGE_THREADS = 8
+PAGE_THREADS = 4
 
 
 @asynccontextmanager
