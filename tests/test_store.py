@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -207,3 +208,22 @@ def test_reads_share_one_connection_and_see_their_own_writes(store: Store) -> No
         assert topics() == before + 1
     with store.connect() as a, store.connect() as b:
         assert a is not b  # outside, every read takes its own connection again
+
+
+def test_sqlite_readers_map_the_file_but_writers_and_bulk_reads_do_not(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+
+    def mapped(conn: sa.Connection) -> int:
+        return int(conn.exec_driver_sql("PRAGMA mmap_size").scalar_one())
+
+    try:
+        with store.connect() as conn:
+            assert mapped(conn) > 0
+        with store.unmapped(), store.connect() as conn:
+            assert mapped(conn) == 0
+        with store.transaction() as conn:
+            assert mapped(conn) == 0
+        with store.connect() as conn:  # the same pooled connection, a reader again
+            assert mapped(conn) > 0
+    finally:
+        store.close()

@@ -39,5 +39,6 @@ def refresh_people(
 def after_ingest(store: Store, settings: Settings) -> dict[str, Any]:
     """People and scores for the accounts new or changed, then the topic index: returns
     ``{"people": <refresh_people report>, "indexed": <posts newly indexed>}``."""
-    people = refresh_people(store, settings, incremental=True)
-    return {"people": people, "indexed": ensure_index(store)}
+    with store.unmapped():  # bulk reads: memory flat in the size of the database
+        people = refresh_people(store, settings, incremental=True)
+        return {"people": people, "indexed": ensure_index(store)}

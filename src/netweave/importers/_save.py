@@ -481,7 +481,8 @@ def import_paths(
     progress = progress or Progress()
     archives: list[zipfile.ZipFile] = []
     try:
-        return _import_sources(store, paths, archives, settings, progress, force, on_file)
+        with store.unmapped():  # memory flat in the size of the database
+            return _import_sources(store, paths, archives, settings, progress, force, on_file)
     finally:
         for archive in archives:
             archive.close()

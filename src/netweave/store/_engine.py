@@ -103,14 +103,16 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         # 2 MiB page cache every batch re-reads them, so writers get 64 MiB (bounded). Readers
         # keep the default cache (a full-text ranking runs ~20% slower with the large one) and
         # read the file memory-mapped instead: a page is then a memory access, not a read()
-        # and a copy (bench/bench_who.py: p50 2.9 to 2.0 ms). Writers map nothing, so an
-        # import's memory stays flat however large the database grows. The settings change
-        # only when a connection changes role.
-        role = "write" if write else "read"
+        # and a copy (bench/bench_who.py: p50 2.9 to 2.0 ms). Writers, and the reads of an
+        # import (Store.unmapped), map nothing: mapped pages count in a process's memory, and
+        # an import's stays flat however large the database grows. The settings change only
+        # when a connection changes role.
+        mapped = not write and conn.get_execution_options().get("netweave_map", True)
+        role = "write" if write else "read" if mapped else "scan"
         info = conn.connection.info
         if info.get("netweave_role") != role:
             conn.exec_driver_sql(f"PRAGMA cache_size={_WRITE_CACHE if write else _READ_CACHE}")
-            conn.exec_driver_sql(f"PRAGMA mmap_size={0 if write else _READ_MMAP}")
+            conn.exec_driver_sql(f"PRAGMA mmap_size={_READ_MMAP if mapped else 0}")
             info["netweave_role"] = role
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
@@ -202,6 +204,8 @@ class Store:
         # the database's administrator, who see every workspace.
         self.user_id: str | None = None
         self.role: str | None = None
+        # SQLite readers map the database file (see the "begin" hook); :meth:`unmapped` not
+        self.map_reads = True
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -457,8 +461,26 @@ class Store:
             yield current
             return
         with self.engine.connect() as conn:
-            conn.execution_options(**self._scope())
+            conn.execution_options(netweave_map=self.map_reads, **self._scope())
             yield conn
+
+    @contextmanager
+    def unmapped(self) -> Iterator[None]:
+        """Reads inside do not memory-map the database file (SQLite): for bulk work such as an
+        import, which reads much of the file once and whose memory must stay flat.
+
+        >>> store = Store.open("sqlite://")
+        >>> with store.unmapped():
+        ...     store.map_reads
+        False
+        >>> store.map_reads
+        True
+        """
+        before, self.map_reads = self.map_reads, False
+        try:
+            yield
+        finally:
+            self.map_reads = before
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -478,7 +500,7 @@ class Store:
             yield
             return
         with self.engine.connect() as conn:
-            conn.execution_options(**self._scope())
+            conn.execution_options(netweave_map=self.map_reads, **self._scope())
             self._local.reader = conn
             try:
                 yield
