@@ -6,7 +6,7 @@ process; clients are threads with keep-alive connections (stdlib http.client), e
 people list pages (every sort, pages anywhere in the list, name searches) and person pages, as
 HTML. Prints p50/p95 per page kind, throughput and errors (goal: p95 < 100 ms, zero errors).
 
-    python bench/bench_web.py [--people 50000] [--clients 32] [--requests 40] [--workers 1]
+    python bench/bench_web.py [--people 50000] [--clients 32] [--requests 100] [--workers 1]
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--people", type=int, default=50_000)
     ap.add_argument("--clients", type=int, default=32)
-    ap.add_argument("--requests", type=int, default=40, help="per client")
+    ap.add_argument("--requests", type=int, default=100, help="per client (short runs vary a lot)")
     ap.add_argument("--db", help="reuse a database populated before (a SQLite file)")
     ap.add_argument("--workers", type=int, default=1, help="server processes (serve --workers)")
     args = ap.parse_args()
