@@ -19,10 +19,10 @@ from urllib.parse import urlencode
 
 import jinja2
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
-__all__ = ["env", "get_page", "html", "respond", "wants_json"]
+__all__ = ["after_action", "env", "get_page", "html", "respond", "wants_json"]
 
 _HERE = Path(__file__).parent
 
@@ -93,6 +93,21 @@ def respond(
     if wants_json(request):
         return JSONResponse(data.model_dump(mode="json"), status_code=status_code)
     return html(request, template, status_code, data=data, **context)
+
+
+def after_action(
+    request: Request,
+    page: str,
+    template: str,
+    data: Callable[[], BaseModel],
+    **context: Any,
+) -> Response:
+    """The answer to a form post that changed something: the page again, with ``data()``, as
+    JSON or as the part htmx swaps in; a plain form post is sent back to ``page`` (303), so a
+    reload does not post again."""
+    if wants_json(request) or request.headers.get("hx-request"):
+        return respond(request, template, data(), **context)
+    return RedirectResponse(page, status_code=303)
 
 
 def _reading(view: Callable[..., Any]) -> Callable[..., Any]:

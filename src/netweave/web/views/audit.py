@@ -4,11 +4,11 @@ drop), undo of the latest decision, and how far the audit has come."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from ...planning import audit
 from ...relationships.lists import all_lists
-from .._render import get_page, respond, wants_json
+from .._render import after_action, get_page, respond
 from ..app import WebState, web_state
 from ..models import AuditDecisionOut, AuditItemOut, AuditOut, AuditSummaryOut
 
@@ -31,10 +31,9 @@ def _audit(st: WebState, message: str = "") -> AuditOut:
 
 
 def _answer(request: Request, st: WebState, message: str) -> Response:
-    """The page again (JSON, or the part htmx swaps in), else back to it after a form post."""
-    if wants_json(request) or request.headers.get("hx-request"):
-        return respond(request, "audit.html", _audit(st, message), kinds=audit.MOVE_KINDS)
-    return RedirectResponse("/audit", status_code=303)
+    return after_action(
+        request, "/audit", "audit.html", lambda: _audit(st, message), kinds=audit.MOVE_KINDS
+    )
 
 
 @get_page(router, "/audit", AuditOut, summary="Connections to audit: keep, move or drop")

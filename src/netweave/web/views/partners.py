@@ -4,11 +4,11 @@ partner to another stage (or back to the one the ledger shows) and taking them o
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from ...identity import ops
 from ...planning import partners
-from .._render import get_page, respond, wants_json
+from .._render import after_action, get_page, respond
 from ..app import WebState, web_state
 from ..models import PartnerOut, PartnersOut, SuggestionOut
 
@@ -32,10 +32,7 @@ def _board(st: WebState, message: str = "") -> PartnersOut:
 
 
 def _answer(request: Request, st: WebState, message: str) -> Response:
-    """The board again (JSON, or the part htmx swaps in), else back to it after a form post."""
-    if wants_json(request) or request.headers.get("hx-request"):
-        return respond(request, "partners.html", _board(st, message))
-    return RedirectResponse("/partners", status_code=303)
+    return after_action(request, "/partners", "partners.html", lambda: _board(st, message))
 
 
 @get_page(router, "/partners", PartnersOut, summary="Strategic partners by pipeline stage")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from ...errors import InputError
 from ...identity import ops
 from ...relationships.health import recompute
-from .._render import get_page, respond, wants_json
+from .._render import after_action, get_page, respond
 from ..app import WebState, web_state
 from ..models import ProposalOut, ReviewOut
 
@@ -52,6 +52,9 @@ def decide(
         ops.reject(st.store, number)
         message = f"Kept apart: {a_name} and {b_name}."
     recompute(st.store, settings=st.settings())
-    if wants_json(request) or request.headers.get("hx-request"):
-        return respond(request, "review.html", ReviewOut(proposals=_proposals(st), message=message))
-    return RedirectResponse("/review", status_code=303)
+    return after_action(
+        request,
+        "/review",
+        "review.html",
+        lambda: ReviewOut(proposals=_proposals(st), message=message),
+    )
