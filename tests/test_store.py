@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -219,8 +220,21 @@ def test_sqlite_readers_map_the_file_but_writers_and_bulk_reads_do_not(tmp_path:
     try:
         with store.connect() as conn:
             assert mapped(conn) > 0
-        with store.unmapped(), store.connect() as conn:
-            assert mapped(conn) == 0
+        with store.unmapped():
+            with store.connect() as conn:
+                assert mapped(conn) == 0
+            # only this thread: another (a page served meanwhile) still maps
+            seen: list[int] = []
+
+            def page() -> None:
+                with store.connect() as other:
+                    seen.append(mapped(other))
+
+            thread = threading.Thread(target=page)
+            thread.start()
+            thread.join()
+            assert len(seen) == 1
+            assert seen[0] > 0
         with store.transaction() as conn:
             assert mapped(conn) == 0
         with store.connect() as conn:  # the same pooled connection, a reader again

@@ -204,8 +204,6 @@ class Store:
         # the database's administrator, who see every workspace.
         self.user_id: str | None = None
         self.role: str | None = None
-        # SQLite readers map the database file (see the "begin" hook); :meth:`unmapped` not
-        self.map_reads = True
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -464,10 +462,17 @@ class Store:
             conn.execution_options(netweave_map=self.map_reads, **self._scope())
             yield conn
 
+    @property
+    def map_reads(self) -> bool:
+        """Whether this thread's reads map the database file (SQLite, see the "begin" hook):
+        true but inside :meth:`unmapped`."""
+        return not getattr(self._local, "unmapped", False)
+
     @contextmanager
     def unmapped(self) -> Iterator[None]:
-        """Reads inside do not memory-map the database file (SQLite): for bulk work such as an
-        import, which reads much of the file once and whose memory must stay flat.
+        """Reads inside, in this thread, do not memory-map the database file (SQLite): for bulk
+        work such as an import, which reads much of the file once and whose memory must stay
+        flat. Other threads (the web server's pages) keep mapping.
 
         >>> store = Store.open("sqlite://")
         >>> with store.unmapped():
@@ -476,11 +481,12 @@ class Store:
         >>> store.map_reads
         True
         """
-        before, self.map_reads = self.map_reads, False
+        before = getattr(self._local, "unmapped", False)
+        self._local.unmapped = True
         try:
             yield
         finally:
-            self.map_reads = before
+            self._local.unmapped = before
 
     @contextmanager
     def reading(self) -> Iterator[None]:
