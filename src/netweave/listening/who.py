@@ -63,7 +63,6 @@ def who(
     terms = parse_query(query)
     now = now or utcnow()
     sqlite = store.dialect == "sqlite"
-    statement = _ranking(store, since is not None, bool(platform))
     params: dict[str, Any] = {
         "fts_query": match_value(store, terms),
         "cut180": now - timedelta(days=180),
@@ -84,6 +83,7 @@ def who(
                 sql, tuple(_bound(values[n]) for n in names)
             ).all()
         else:
+            statement = _ranking(store, since is not None, bool(platform))
             ranked_accounts = conn.execute(statement, params).all()
         if not ranked_accounts:
             return []
