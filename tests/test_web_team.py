@@ -296,3 +296,34 @@ def test_the_switcher_offers_only_memberships(
         )
         assert away.status_code == 404
     assert _beta_rows(url) == before
+
+
+def test_token_session_ends_when_the_first_user_is_added(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests look for users at most once a second; a login looks every time."""
+    from netweave import team
+    from netweave.web import app as web_app
+
+    store = Store.open(f"sqlite:///{tmp_path / 'solo.db'}")
+    app = create_app(store, token=TOKEN, secret="s3cret")
+    clock = [1000.0]
+    monkeypatch.setattr(web_app.time, "monotonic", lambda: clock[0])
+    with TestClient(app) as client:
+        bearer = {"authorization": f"Bearer {TOKEN}"}
+        assert client.get("/people.json", headers=bearer).status_code == 200
+        team.add_user(store, "alice", PASSWORD)
+        # within the second: the answer of the last look stands for requests
+        assert client.get("/people.json", headers=bearer).status_code == 200
+        clock[0] += 1.0
+        assert client.get("/people.json", headers=bearer).status_code == 401
+    # a login looks every time, whatever the clock says
+    other = Store.open(f"sqlite:///{tmp_path / 'other.db'}")
+    app = create_app(other, token=TOKEN, secret="s3cret")
+    with TestClient(app) as client:
+        assert client.get("/people.json", headers=bearer).status_code == 200
+        team.add_user(other, "alice", PASSWORD)
+        token = client.post(
+            "/login", data={"token": TOKEN, "csrf_token": _csrf(client)}, follow_redirects=False
+        )
+        assert token.status_code == 401

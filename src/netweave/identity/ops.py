@@ -13,6 +13,7 @@ links as they were, so :func:`undo` can put things back exactly.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,28 +45,35 @@ def get_person(store: Store, person_id: str) -> dict[str, Any]:
     ...
     netweave.errors.NotFound: no person matches 'nobody'
     """
-    p = schema.people
     with store.connect() as conn:
         row = (
-            conn.execute(
-                sa.select(
-                    p.c.person_id,
-                    p.c.display_name,
-                    p.c.is_owner,
-                    p.c.location,
-                    p.c.circle,
-                    p.c.reason_connected,
-                    p.c.partner_stage,
-                    p.c.cadence_days,
-                    p.c.cadence_max_days,
-                ).where(p.c.workspace_id == store.workspace_id, p.c.person_id == person_id)
-            )
+            conn.execute(_person_statement(store.workspace_id), {"person_id": person_id})
             .mappings()
             .first()
         )
     if row is None:
         raise NotFound("person", person_id)
     return dict(row)
+
+
+# Statements of the person page are built once per workspace, the person bound at execution:
+# building a statement costs more than running it.
+
+
+@lru_cache(maxsize=64)
+def _person_statement(ws: str) -> sa.Select[Any]:
+    p = schema.people
+    return sa.select(
+        p.c.person_id,
+        p.c.display_name,
+        p.c.is_owner,
+        p.c.location,
+        p.c.circle,
+        p.c.reason_connected,
+        p.c.partner_stage,
+        p.c.cadence_days,
+        p.c.cadence_max_days,
+    ).where(p.c.workspace_id == ws, p.c.person_id == sa.bindparam("person_id"))
 
 
 def find_person(store: Store, text: str) -> dict[str, Any]:
@@ -127,31 +135,36 @@ def find_person(store: Store, text: str) -> dict[str, Any]:
 
 def person_accounts(store: Store, person_id: str) -> list[dict[str, Any]]:
     """A person's accounts, each with how and why it was linked."""
-    a, link = schema.accounts, schema.account_links
     with store.connect() as conn:
         rows = (
-            conn.execute(
-                sa.select(
-                    a.c.account_id,
-                    a.c.platform,
-                    a.c.handle,
-                    a.c.key,
-                    a.c.display_name,
-                    a.c.url,
-                    a.c.location,
-                    a.c.bio,
-                    link.c.method,
-                    link.c.score,
-                    link.c.evidence,
-                )
-                .select_from(accounts_people(people=False, outer=False))
-                .where(a.c.workspace_id == store.workspace_id, link.c.person_id == person_id)
-                .order_by(a.c.platform, a.c.account_id)
-            )
+            conn.execute(_accounts_statement(store.workspace_id), {"person_id": person_id})
             .mappings()
             .all()
         )
     return [dict(r) for r in rows]
+
+
+@lru_cache(maxsize=64)
+def _accounts_statement(ws: str) -> sa.Select[Any]:
+    a, link = schema.accounts, schema.account_links
+    return (
+        sa.select(
+            a.c.account_id,
+            a.c.platform,
+            a.c.handle,
+            a.c.key,
+            a.c.display_name,
+            a.c.url,
+            a.c.location,
+            a.c.bio,
+            link.c.method,
+            link.c.score,
+            link.c.evidence,
+        )
+        .select_from(accounts_people(people=False, outer=False))
+        .where(a.c.workspace_id == ws, link.c.person_id == sa.bindparam("person_id"))
+        .order_by(a.c.platform, a.c.account_id)
+    )
 
 
 def proposals(store: Store) -> list[dict[str, Any]]:

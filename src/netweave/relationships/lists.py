@@ -12,6 +12,7 @@ the owner makes hold people. Both show as people.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -180,23 +181,29 @@ def lists_of(store: Store, person_id: str) -> list[dict[str, Any]]:
     >>> lists_of(Store.open("sqlite://"), "nobody")
     []
     """
+    with store.connect() as conn:
+        rows = conn.execute(_lists_of_statement(store.workspace_id), {"person_id": person_id})
+        return [dict(r) for r in rows.mappings()]
+
+
+@lru_cache(maxsize=64)
+def _lists_of_statement(ws: str) -> sa.Select[Any]:
+    """Built once per workspace (the person bound at execution): it serves every person page."""
     lt, lm, link = schema.lists, schema.list_members, schema.account_links
-    ws = store.workspace_id
+    person: sa.BindParameter[str] = sa.bindparam("person_id")
     accounts = sa.select(link.c.account_id).where(
-        link.c.workspace_id == ws, link.c.person_id == person_id
+        link.c.workspace_id == ws, link.c.person_id == person
     )
     member = sa.or_(
-        sa.and_(lm.c.member_type == "person", lm.c.member_id == person_id),
+        sa.and_(lm.c.member_type == "person", lm.c.member_id == person),
         sa.and_(lm.c.member_type == "account", lm.c.member_id.in_(accounts)),
     )
     ids = sa.select(lm.c.list_id).where(lm.c.workspace_id == ws, member)
-    with store.connect() as conn:
-        rows = conn.execute(
-            sa.select(lt.c.list_id, lt.c.name, lt.c.kind, lt.c.platform)
-            .where(lt.c.workspace_id == ws, lt.c.list_id.in_(ids))
-            .order_by(lt.c.kind, lt.c.name)
-        )
-        return [dict(r) for r in rows.mappings()]
+    return (
+        sa.select(lt.c.list_id, lt.c.name, lt.c.kind, lt.c.platform)
+        .where(lt.c.workspace_id == ws, lt.c.list_id.in_(ids))
+        .order_by(lt.c.kind, lt.c.name)
+    )
 
 
 def all_lists(store: Store) -> list[dict[str, Any]]:

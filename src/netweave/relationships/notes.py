@@ -10,6 +10,7 @@ learn more about them on a regular basis").
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,15 +55,23 @@ def add_note(
 def notes_for(store: Store, person_id: str) -> list[dict[str, Any]]:
     """A person's notes, needs first, then life events, interests, facts, notes; newest first
     within a kind."""
-    n = schema.notes
-    order = sa.case({k: i for i, k in enumerate(NOTE_KINDS)}, value=n.c.kind)
     with store.connect() as conn:
         rows = conn.execute(
-            sa.select(n.c.note_id, n.c.kind, n.c.text, n.c.created_at)
-            .where(n.c.workspace_id == store.workspace_id, n.c.person_id == person_id)
-            .order_by(order, n.c.created_at.desc())
+            _notes_statement(store.workspace_id), {"person_id": person_id}
         ).mappings()
         return [dict(r) for r in rows]
+
+
+@lru_cache(maxsize=64)
+def _notes_statement(ws: str) -> sa.Select[Any]:
+    """Built once per workspace (the person bound at execution): it serves every person page."""
+    n = schema.notes
+    order = sa.case({k: i for i, k in enumerate(NOTE_KINDS)}, value=n.c.kind)
+    return (
+        sa.select(n.c.note_id, n.c.kind, n.c.text, n.c.created_at)
+        .where(n.c.workspace_id == ws, n.c.person_id == sa.bindparam("person_id"))
+        .order_by(order, n.c.created_at.desc())
+    )
 
 
 def nothing_learned(

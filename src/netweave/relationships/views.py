@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -358,20 +359,9 @@ def timeline(store: Store, person_id: str, *, limit: int = 50) -> list[dict[str,
     >>> timeline(Store.open("sqlite://"), "nobody")
     []
     """
-    f, i, link = schema.interaction_facts, schema.interactions, schema.account_links
-    ws = store.workspace_id
-    # one range read per account on the facts' primary key (counterpart first), sorted here:
-    # an ORDER BY in SQL lures SQLite (without statistics) onto the time index, which it then
-    # walks for the whole ledger
-    latest = sa.select(f.c.interaction_id, f.c.occurred_at, f.c.direction, f.c.label).where(
-        f.c.workspace_id == ws, f.c.counterpart == sa.bindparam("account")
-    )
+    accounts_of, latest, posts = _timeline_statements(store.workspace_id)
     with store.connect() as conn:
-        accounts = conn.execute(
-            sa.select(link.c.account_id).where(
-                link.c.workspace_id == ws, link.c.person_id == person_id
-            )
-        ).scalars()
+        accounts = conn.execute(accounts_of, {"person_id": person_id}).scalars().all()
         facts = [r for a in accounts for r in conn.execute(latest, {"account": a}).mappings()]
         facts.sort(key=lambda r: (r["occurred_at"], r["interaction_id"]), reverse=True)
         facts = facts[:limit]
@@ -379,12 +369,7 @@ def timeline(store: Store, person_id: str, *, limit: int = 50) -> list[dict[str,
             return []
         rows = {
             r.interaction_id: r
-            for r in conn.execute(
-                sa.select(i.c.interaction_id, i.c.platform, i.c.kind, i.c.text, i.c.url).where(
-                    i.c.workspace_id == ws,
-                    i.c.interaction_id.in_([r["interaction_id"] for r in facts]),
-                )
-            )
+            for r in conn.execute(posts, {"ids": [r["interaction_id"] for r in facts]})
         }
     return [
         {
@@ -400,6 +385,26 @@ def timeline(store: Store, person_id: str, *, limit: int = 50) -> list[dict[str,
         for r in facts
         if r["interaction_id"] in rows
     ]
+
+
+@lru_cache(maxsize=64)
+def _timeline_statements(ws: str) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+    """A person's accounts; one account's facts; posts by id: built once per workspace (the
+    values bound at execution), since building a statement costs more than running it."""
+    f, i, link = schema.interaction_facts, schema.interactions, schema.account_links
+    accounts = sa.select(link.c.account_id).where(
+        link.c.workspace_id == ws, link.c.person_id == sa.bindparam("person_id")
+    )
+    # one range read per account on the facts' primary key (counterpart first), sorted by the
+    # caller: an ORDER BY in SQL lures SQLite (without statistics) onto the time index, which
+    # it then walks for the whole ledger
+    latest = sa.select(f.c.interaction_id, f.c.occurred_at, f.c.direction, f.c.label).where(
+        f.c.workspace_id == ws, f.c.counterpart == sa.bindparam("account")
+    )
+    posts = sa.select(i.c.interaction_id, i.c.platform, i.c.kind, i.c.text, i.c.url).where(
+        i.c.workspace_id == ws, i.c.interaction_id.in_(sa.bindparam("ids", expanding=True))
+    )
+    return accounts, latest, posts
 
 
 def losing_touch(
@@ -489,14 +494,9 @@ def cooling(
 
 def explain(store: Store, person_id: str) -> dict[str, Any]:
     """The stored score of one person with its dimensions and reasons."""
-    ts = schema.tie_scores
     with store.connect() as conn:
         row = (
-            conn.execute(
-                sa.select(ts).where(
-                    ts.c.workspace_id == store.workspace_id, ts.c.person_id == person_id
-                )
-            )
+            conn.execute(_explain_statement(store.workspace_id), {"person_id": person_id})
             .mappings()
             .first()
         )
@@ -505,6 +505,27 @@ def explain(store: Store, person_id: str) -> dict[str, Any]:
     data = dict(row)
     data.pop("workspace_id", None)
     return data
+
+
+@lru_cache(maxsize=64)
+def _explain_statement(ws: str) -> sa.Select[Any]:
+    ts = schema.tie_scores
+    return sa.select(ts).where(ts.c.workspace_id == ws, ts.c.person_id == sa.bindparam("person_id"))
+
+
+@lru_cache(maxsize=64)
+def _ledger_statement(ws: str, of_person: bool) -> sa.Select[Any]:
+    """Built once per workspace (and whether for one person, bound at execution)."""
+    f, link = schema.interaction_facts, schema.account_links
+    q = sa.select(f.c.occurred_at, f.c.direction, f.c.label).where(
+        f.c.workspace_id == ws, f.c.direction != "neutral"
+    )
+    if of_person:
+        accounts = sa.select(link.c.account_id).where(
+            link.c.workspace_id == ws, link.c.person_id == sa.bindparam("person_id")
+        )
+        q = q.where(f.c.counterpart.in_(accounts))
+    return q
 
 
 def ledger(
@@ -519,18 +540,10 @@ def ledger(
     """
     if by not in {"month", "year"}:
         raise InputError("", None, "ledger periods are 'month' or 'year'")
-    f, link = schema.interaction_facts, schema.account_links
-    q = sa.select(f.c.occurred_at, f.c.direction, f.c.label).where(
-        f.c.workspace_id == store.workspace_id, f.c.direction != "neutral"
-    )
-    if person_id is not None:
-        accounts = sa.select(link.c.account_id).where(
-            link.c.workspace_id == store.workspace_id, link.c.person_id == person_id
-        )
-        q = q.where(f.c.counterpart.in_(accounts))
+    q = _ledger_statement(store.workspace_id, person_id is not None)
     periods: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with store.connect() as conn:
-        for when, direction, label in conn.execute(q):
+        for when, direction, label in conn.execute(q, {"person_id": person_id}):
             key = when.strftime("%Y-%m" if by == "month" else "%Y")
             periods[key][f"{direction}_{label}"] += 1
     out = []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_UPLOAD = 512 << 20  # bytes: the largest export the import page accepts
+TEAM_RECHECK = 1.0  # seconds between looks for users on requests outside team mode
 
 
 # Another workspace's ids answer 404 like ids that never existed: existence does not leak.
@@ -81,15 +83,20 @@ class WebState:
     extra: dict[str, object] = field(default_factory=dict)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     team: bool = False  # once the database has users it stays in team mode
+    team_checked: float = float("-inf")  # time.monotonic() of the last look for users
 
-    def is_team(self) -> bool:
+    def is_team(self, *, within: float = 0.0) -> bool:
         """True if the database has users: logins are then user name and password.
+
+        ``within``: an answer up to that many seconds old will do (the per-request check
+        looks at most once a second; a login always looks).
 
         >>> WebState(Store.open("sqlite://"), Sessions("k", "t")).is_team()
         False
         """
-        if not self.team:
+        if not self.team and time.monotonic() - self.team_checked >= within:
             self.team = has_users(self.store)
+            self.team_checked = time.monotonic()
         return self.team
 
     def settings(self) -> Settings:
@@ -126,7 +133,8 @@ async def act_as(request: Request) -> None:
     st: WebState = request.app.state.netweave
     session: Session = request.state.session
     if not session.user:
-        if st.is_team():  # one indexed read until the database has users, then none
+        # one indexed read a second until the database has users, then none
+        if st.is_team(within=TEAM_RECHECK):
             request.state.session = Session.fresh()
             raise LoginRequired
         return
