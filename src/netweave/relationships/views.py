@@ -205,31 +205,14 @@ def page(
             if len(wanted) <= limit:
                 ids = conn.execute(_filtered(store, sort, search, circle, limit, offset))
                 wanted = list(ids.scalars())
-        elif sort == "name":
-            wanted = list(
-                conn.execute(
-                    sa.select(p.c.person_id)
-                    .where(p.c.workspace_id == ws, p.c.is_owner == sa.false())
-                    .order_by(sa.func.lower(p.c.display_name), p.c.person_id)
-                    .limit(limit + 1)
-                    .offset(offset)
-                ).scalars()
-            )
         else:
-            key = ts.c.strength if sort == "strength" else ts.c.last_contact
-            # the owner is never scored (health.recompute), so tie_scores alone has the order;
-            # SQLite sorts NULLs first, so DESC already puts them last, straight off the index
-            first = key.desc() if sqlite else key.desc().nulls_last()
             wanted = list(
                 conn.execute(
-                    sa.select(ts.c.person_id)
-                    .where(ts.c.workspace_id == ws)
-                    .order_by(first, ts.c.person_id.desc())
-                    .limit(limit + 1)
-                    .offset(offset)
+                    _page_statement(ws, sort, sqlite), {"n": limit + 1, "skip": offset}
                 ).scalars()
             )
-            if len(wanted) <= limit:  # the last scored page: people not scored yet follow
+            # the last scored page: people not scored yet follow
+            if sort != "name" and len(wanted) <= limit:
                 scored = conn.execute(
                     sa.select(sa.func.count()).where(ts.c.workspace_id == ws)
                 ).scalar_one()
@@ -247,15 +230,45 @@ def page(
                 ).scalars()
         if not wanted:
             return [], False
-        rows = {
-            r.person_id: r
-            for r in conn.execute(
-                _tie_select(ws, skip_owner=False).where(p.c.person_id.in_(wanted[: limit + 1]))
-            )
-        }
+        rows = {r.person_id: r for r in conn.execute(_ties_by_id(ws), {"ids": wanted[: limit + 1]})}
     now = now or utcnow()
     ties = [_tie(rows[pid], now) for pid in wanted if pid in rows and not rows[pid].is_owner]
     return ties[:limit], len(ties) > limit
+
+
+@lru_cache(maxsize=64)
+def _page_statement(ws: str, sort: str, sqlite: bool) -> sa.Select[Any]:
+    """The ids of one unfiltered page (``n`` rows after ``skip``), read off an index: built
+    once per workspace and sort, since building a statement costs more than running it."""
+    p, ts = schema.people, schema.tie_scores
+    n: sa.BindParameter[int] = sa.bindparam("n", type_=sa.Integer)
+    skip: sa.BindParameter[int] = sa.bindparam("skip", type_=sa.Integer)
+    if sort == "name":
+        return (
+            sa.select(p.c.person_id)
+            .where(p.c.workspace_id == ws, p.c.is_owner == sa.false())
+            .order_by(sa.func.lower(p.c.display_name), p.c.person_id)
+            .limit(n)
+            .offset(skip)
+        )
+    key = ts.c.strength if sort == "strength" else ts.c.last_contact
+    # the owner is never scored (health.recompute), so tie_scores alone has the order; SQLite
+    # sorts NULLs first, so DESC already puts them last, straight off the index
+    first = key.desc() if sqlite else key.desc().nulls_last()
+    return (
+        sa.select(ts.c.person_id)
+        .where(ts.c.workspace_id == ws)
+        .order_by(first, ts.c.person_id.desc())
+        .limit(n)
+        .offset(skip)
+    )
+
+
+@lru_cache(maxsize=64)
+def _ties_by_id(ws: str) -> sa.Select[Any]:
+    """:func:`_tie_select` of the people whose ids are bound as ``ids`` (built once)."""
+    ids: sa.BindParameter[list[str]] = sa.bindparam("ids", expanding=True)
+    return _tie_select(ws, skip_owner=False).where(schema.people.c.person_id.in_(ids))
 
 
 def _tie_select(ws: str, *, skip_owner: bool = True) -> sa.Select[Any]:
