@@ -192,19 +192,24 @@ def page(
     ws = store.workspace_id
     sqlite = store.dialect == "sqlite"
     with store.connect() as conn:
-        if (search and search.strip()) or circle is not None:
+        searched = bool(search and search.strip())
+        if searched or circle is not None:
+            values = {
+                "pattern": _name_pattern(search or ""),
+                "circle": circle,
+                "window": _SEARCH_WINDOW,
+                "n": limit + 1,
+                "skip": offset,
+            }
             wanted = []
             if circle is None and sort != "name":
                 # the strongest (or latest) few thousand first: a common name fills the page
                 # from them; when it does not, the whole search below gives the same order
-                wanted = list(
-                    conn.execute(
-                        _searched_window(store, sort, search or "", limit, offset)
-                    ).scalars()
-                )
+                window = _searched_window(ws, sort, sqlite)
+                wanted = list(conn.execute(window, values).scalars())
             if len(wanted) <= limit:
-                ids = conn.execute(_filtered(store, sort, search, circle, limit, offset))
-                wanted = list(ids.scalars())
+                filtered = _filtered(ws, sort, searched, circle is not None, sqlite)
+                wanted = list(conn.execute(filtered, values).scalars())
         else:
             wanted = list(
                 conn.execute(
@@ -301,68 +306,82 @@ def _tie_select(ws: str, *, skip_owner: bool = True) -> sa.Select[Any]:
 _SEARCH_WINDOW = 1000
 
 
-def _name_matches(store: Store, search: str) -> Any:
-    """A WHERE clause keeping people whose name contains ``search`` (case-insensitive)."""
-    p = schema.people
+def _name_pattern(search: str) -> str:
+    """The LIKE pattern of names containing ``search`` (its own ``%``, ``_`` and ``\\`` kept
+    literal).
+
+    >>> _name_pattern(" 100%_Zoë ")
+    '%100\\\\%\\\\_zoë%'
+    """
     needle = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%")
-    needle = needle.replace("_", "\\_")
-    if store.dialect == "sqlite":
+    return "%" + needle.replace("_", "\\_") + "%"
+
+
+def _name_matches(sqlite: bool) -> Any:
+    """A WHERE clause keeping people whose name is LIKE the bound ``pattern`` (see
+    :func:`_name_pattern`), whatever the case."""
+    p = schema.people
+    pattern: sa.BindParameter[str] = sa.bindparam("pattern", type_=sa.String)
+    if sqlite:
         # LIKE ignores ASCII case there; on lower(name) it reads ix_people_name, not the table
-        return sa.func.lower(p.c.display_name).like(f"%{needle}%", escape="\\")
-    return p.c.display_name.ilike(f"%{needle}%", escape="\\")
+        return sa.func.lower(p.c.display_name).like(pattern, escape="\\")
+    return p.c.display_name.ilike(pattern, escape="\\")
 
 
-def _searched_window(
-    store: Store, sort: str, search: str, limit: int, offset: int
-) -> sa.Select[Any]:
-    """Ids of one page of a name search among the ``_SEARCH_WINDOW`` first people by strength
-    (or latest contact), read off the ranking index; exact when it fills the page, since every
+# The statements of the people list are built once per workspace and shape; the search
+# ``pattern``, ``circle``, ``window`` size, ``n`` rows and ``skip`` are bound at execution.
+
+
+@lru_cache(maxsize=64)
+def _searched_window(ws: str, sort: str, sqlite: bool) -> sa.Select[Any]:
+    """Ids of one page of a name search among the ``window`` first people by strength (or
+    latest contact), read off the ranking index; exact when it fills the page, since every
     match outside the window ranks lower."""
     p, ts = schema.people, schema.tie_scores
-    ws = store.workspace_id
     key = ts.c.strength if sort == "strength" else ts.c.last_contact
-    first = key.desc() if store.dialect == "sqlite" else key.desc().nulls_last()
+    first = key.desc() if sqlite else key.desc().nulls_last()
     window = (
         sa.select(ts.c.person_id, key.label("k"))
         .where(ts.c.workspace_id == ws)
         .order_by(first, ts.c.person_id.desc())
-        .limit(_SEARCH_WINDOW)
+        .limit(sa.bindparam("window", type_=sa.Integer))
         .subquery("window")
     )
-    k = window.c.k.desc() if store.dialect == "sqlite" else window.c.k.desc().nulls_last()
+    k = window.c.k.desc() if sqlite else window.c.k.desc().nulls_last()
     return (
         sa.select(window.c.person_id)
         .select_from(
             window.join(p, sa.and_(p.c.workspace_id == ws, p.c.person_id == window.c.person_id))
         )
-        .where(p.c.is_owner == sa.false(), _name_matches(store, search))
+        .where(p.c.is_owner == sa.false(), _name_matches(sqlite))
         .order_by(k, window.c.person_id.desc())
-        .limit(limit + 1)
-        .offset(offset)
+        .limit(sa.bindparam("n", type_=sa.Integer))
+        .offset(sa.bindparam("skip", type_=sa.Integer))
     )
 
 
-def _filtered(
-    store: Store, sort: str, search: str | None, circle: int | None, limit: int, offset: int
-) -> sa.Select[Any]:
+@lru_cache(maxsize=64)
+def _filtered(ws: str, sort: str, search: bool, circle: bool, sqlite: bool) -> sa.Select[Any]:
     """The ids of one page of people matching a name search and/or a circle."""
     p, ts = schema.people, schema.tie_scores
-    q = _tie_select(store.workspace_id).with_only_columns(p.c.person_id)
-    if search and search.strip():
-        q = q.where(_name_matches(store, search))
-    if circle is not None:
+    q = _tie_select(ws).with_only_columns(p.c.person_id)
+    if search:
+        q = q.where(_name_matches(sqlite))
+    if circle:
+        ring: sa.BindParameter[int] = sa.bindparam("circle", type_=sa.Integer)
         q = q.where(
-            sa.or_(
-                p.c.circle == circle,
-                sa.and_(p.c.circle.is_(None), ts.c.suggested_circle == circle),
-            )
+            sa.or_(p.c.circle == ring, sa.and_(p.c.circle.is_(None), ts.c.suggested_circle == ring))
         )
     order: dict[str, list[Any]] = {
         "strength": [ts.c.strength.desc().nulls_last(), p.c.person_id.desc()],
         "recency": [ts.c.last_contact.desc().nulls_last(), p.c.person_id.desc()],
         "name": [sa.func.lower(p.c.display_name), p.c.person_id],
     }
-    return q.order_by(*order[sort]).limit(limit + 1).offset(offset)
+    return (
+        q.order_by(*order[sort])
+        .limit(sa.bindparam("n", type_=sa.Integer))
+        .offset(sa.bindparam("skip", type_=sa.Integer))
+    )
 
 
 def timeline(store: Store, person_id: str, *, limit: int = 50) -> list[dict[str, Any]]:
