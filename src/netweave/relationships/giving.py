@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import product
+from typing import Any
 
 from ._ascii import ascii_stand_in
 
@@ -116,6 +118,129 @@ _RULES_ASCII: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
 )
 
 
+_ADJECTIVES = (
+    "great",
+    "brilliant",
+    "fantastic",
+    "excellent",
+    "amazing",
+    "wonderful",
+    "superb",
+    "inspiring",
+    "lovely",
+)
+
+
+def _each(*parts: Iterable[str]) -> list[str]:
+    """Every concatenation of one string from each part: ``_each(("a", "b"), ("1",))``."""
+    return ["".join(p) for p in product(*parts)]
+
+
+# Texts that hold none of these lowercase literals match no rule, and skip the rules (most
+# texts: the rules were the bulk of labelling a ledger). Every alternative of every rule above
+# contains at least one of them in any match it makes; a rule added there needs its literals
+# here, which the tests check by generating matches of each alternative.
+_TRIGGERS = (
+    # _ASKS
+    *_each(
+        ("download", "buy", "order", "subscribe to", "sign up for", "register for", "join"),
+        (" my", " our"),
+    ),
+    "check out my",
+    "check out our",
+    *_each(
+        ("my ", "our "),
+        ("", "new "),
+        ("book", "ebook", "e-book", "course", "webinar", "podcast", "newsletter", "product"),
+    ),
+    *_each(
+        ("my ", "our "),
+        ("", "new "),
+        ("app", "startup", "launch", "offer", "sale", "discount", "giveaway"),
+    ),
+    *_each(("please ", "pls ", "plz "), ("share", "retweet", "rt", "vote", "support", "back")),
+    "use my ",
+    "use our ",
+    "hire me",
+    "% off",
+    "link in ",
+    "t miss ",
+    "vote for ",
+    # _INTRO
+    "you two ",
+    "you both ",
+    *_each(("should ", "must "), ("", "all "), ("meet",)),
+    "introduc",
+    "meet @",
+    "connecting you ",
+    "cc @",
+    # _HELP
+    *_each(("here's ", "heres ", "here is "), ("how", "a", "the", "what")),
+    *_each(("try ",), ("using", "this", "running")),
+    *_each(("you can ", "you could ", "you might ", "you should "), ("use", "try", "check")),
+    "helps",
+    "to help",
+    "can help",
+    *_each(("trick", "fix", "answer"), (" is",)),
+    *_each(("docs ", "documentation "), ("are ", "is "), ("here", "at")),
+    "have you tried",
+    "recommend",
+    "worked for me",
+    # _COMPLIMENT
+    "congrat",
+    *_each(
+        _ADJECTIVES,
+        (" ",),
+        ("talk", "post", "work", "thread", "article", "job", "piece", "idea", "write"),
+    ),
+    *_each(_ADJECTIVES, (" ",), ("news", "book", "slides", "point")),
+    *_each(("well ",), ("done", "deserved", "said")),
+    *_each(("thanks", "thank you"), ("", " so much"), (" for", " to")),
+    "kudos",
+    "proud of ",
+    *_each(("love ", "loved ", "loving "), ("this", "your", "the way")),
+    "you rock",
+    "you nailed it",
+    *_each(("so ",), ("helpful", "useful", "good")),
+    "were gold",
+    # _SHARE_OTHERS
+    "rt @",
+    *_each(("worth ", "must "), ("", "a "), ("read",)),
+    "h/t @",
+    "via @",
+    # "great (resource|read|list) (by|from) @": the literal after "great "
+    *_each(("great ",), ("resource", "read", "list")),
+)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """One regex matching any of ``words``, with shared prefixes factored out.
+
+    The regex engine then tries one branch per character instead of every word at every
+    position: several times faster than ``"|".join(words)`` or a loop of ``in`` tests.
+
+    >>> _trie(["tea", "ten", "to"])
+    't(?:e(?:a|n)|o)'
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        if "" in node:  # a word ends here: any longer word through it is implied
+            return ""
+        alternatives = [re.escape(char) + emit(child) for char, child in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+    return emit(root)
+
+
+_TRIGGER = re.compile(_trie(_TRIGGERS))
+
+
 @dataclass(frozen=True)
 class Classification:
     """A label (giving / neutral / self_promotion) and the rule that decided it."""
@@ -130,12 +255,15 @@ def classify(
     kind: str = "post",
     own_domains: Iterable[str] = (),
     is_answer: bool = False,
+    _prefilter: bool = True,
 ) -> Classification:
     """Classify one action's text.
 
     ``kind`` is the interaction kind: a repost shares someone else's work, a like is neutral.
     ``own_domains`` (config ``owner.domains``): a link to one of them is self-promotion.
     ``is_answer``: the action replies to a question, which makes a helpful reply giving.
+    ``_prefilter=False`` (for tests) runs the rules on every text, not only on texts holding
+    one of their literals; the result is the same.
 
     >>> classify("New post on my blog https://ada.dev/p/1", own_domains=["ada.dev"]).reason
     'links to own site'
@@ -153,9 +281,10 @@ def classify(
                 return _decided(SELF_PROMOTION, "links to own site")
     lowered = body.lower()
     searched = lowered if body.isascii() else ascii_stand_in(body)
-    for label, reason, pattern in _RULES_ASCII:
-        if pattern.search(searched):
-            return _decided(label, reason)
+    if _prefilter is False or _TRIGGER.search(searched) is not None:
+        for label, reason, pattern in _RULES_ASCII:
+            if pattern.search(searched):
+                return _decided(label, reason)
     if kind == "repost":
         return _decided(GIVING, "shares someone else's work")
     if is_answer and kind in {"reply", "comment", "dm"} and len(body.split()) >= 5:
