@@ -99,7 +99,7 @@ def test_only_four_characters_fold_to_ascii_letters() -> None:
 
     letter = re.compile("[a-z]", re.IGNORECASE)
     folding = {chr(c) for c in range(0x80, 0x110000) if letter.fullmatch(chr(c))}
-    assert folding == set(_ascii._FOLDS_TO_ASCII)
+    assert folding == set(_ascii.FOLDS_TO_ASCII)
 
 
 _WIDE = "İıſKKéÉ٣²_ \u00a0\u200b☕🎉-'%@/?"
@@ -266,3 +266,26 @@ def test_the_prefilter_never_changes_a_classification(
     fast = classify(text, kind=kind, is_answer=is_answer)
     slow = classify(text, kind=kind, is_answer=is_answer, _prefilter=False)
     assert fast == slow, text
+
+
+def test_the_prefilter_may_read_the_lowered_text_instead_of_the_stand_in() -> None:
+    """Why the literals can be looked for before the ASCII stand-in is built: no character
+    outside the folding ones lowers to anything holding ASCII, and no literal holds one of
+    the other stand-ins."""
+    from netweave.relationships import _ascii, giving
+
+    lowers_to_ascii = {
+        chr(c) for c in range(0x80, 0x110000) if any(x.isascii() for x in chr(c).lower())
+    }
+    assert lowers_to_ascii == {"\u0130", "\u212a"}
+    assert lowers_to_ascii <= set(_ascii.FOLDS_TO_ASCII)
+    assert not set("".join(giving._TRIGGERS)) & {"_", "0", "\0"}
+    # only the stand-ins of these hold the literals ("thanks for", "introduc")
+    for text, reason in [
+        ("thank\u017f for", "compliment"),
+        ("than\u212as for", "compliment"),
+        ("\u0130ntroducing you", "introduction"),
+        ("\u0131ntroducing you", "introduction"),
+    ]:
+        assert classify(text).reason == reason, text
+        assert classify(text, _prefilter=False).reason == reason, text

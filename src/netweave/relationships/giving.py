@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
-from ._ascii import ascii_stand_in
+from ._ascii import FOLDS_TO_ASCII, ascii_stand_in
 
 __all__ = ["Classification", "classify"]
 
@@ -239,6 +239,7 @@ def _trie(words: Iterable[str]) -> str:
 
 
 _TRIGGER = re.compile(_trie(_TRIGGERS))
+_FOLDING = re.compile(f"[{''.join(FOLDS_TO_ASCII)}]")
 
 
 @dataclass(frozen=True)
@@ -280,8 +281,8 @@ def classify(
             if any(host == d or host.endswith("." + d) for d in domains):
                 return _decided(SELF_PROMOTION, "links to own site")
     lowered = body.lower()
-    searched = lowered if body.isascii() else ascii_stand_in(body)
-    if _prefilter is False or _TRIGGER.search(searched) is not None:
+    if _prefilter is False or _may_match(body, lowered):
+        searched = lowered if body.isascii() else ascii_stand_in(body)
         for label, reason, pattern in _RULES_ASCII:
             if pattern.search(searched):
                 return _decided(label, reason)
@@ -292,6 +293,19 @@ def classify(
     if any(q in lowered for q in _QUESTION_WORDS) or lowered.rstrip().endswith("?"):
         return _decided(NEUTRAL, "question")
     return _decided(NEUTRAL, "no giving or asking signal")
+
+
+def _may_match(body: str, lowered: str) -> bool:
+    """Whether a rule could match the text: it holds one of the rules' literals.
+
+    The literals are looked for in the lowered text, so that the ASCII stand-in the rules read
+    is built only for the few texts that pass. Both hold the same literals unless the text has
+    a character whose stand-in is an ASCII letter: no other character lowers to anything
+    holding ASCII, and the other stand-ins ("_", "0", NUL) are in no literal.
+    """
+    if _TRIGGER.search(lowered) is not None:
+        return True
+    return not body.isascii() and _FOLDING.search(body) is not None
 
 
 _DECIDED: dict[tuple[str, str], Classification] = {}
