@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netweave.relationships.giving import classify
@@ -97,7 +99,7 @@ def test_only_four_characters_fold_to_ascii_letters() -> None:
 
     letter = re.compile("[a-z]", re.IGNORECASE)
     folding = {chr(c) for c in range(0x80, 0x110000) if letter.fullmatch(chr(c))}
-    assert folding == set(_ascii._FOLDS_TO_ASCII)
+    assert folding == set(_ascii.FOLDS_TO_ASCII)
 
 
 _WIDE = "İıſKKéÉ٣²_ \u00a0\u200b☕🎉-'%@/?"
@@ -125,3 +127,165 @@ def test_ascii_stand_ins_match_like_the_case_insensitive_rules(parts: list[str])
     assert [m.span() for m in ties._INTIMATE.finditer(text)] == [
         m.span() for m in ties._INTIMATE_ASCII.finditer(stand_in)
     ]
+
+
+# One phrase per rule alternative, in rule order, with the rule that decides it.
+_RULE_SAMPLES = [
+    ("Download my guide", "asks something back"),
+    ("Check out my talk", "asks something back"),
+    ("Our new e-book is out", "asks something back"),
+    ("Pls RT", "asks something back"),
+    ("Use our code SPRING", "asks something back"),
+    ("Hire me!", "asks something back"),
+    ("Everything 30% off", "asks something back"),
+    ("Link in bio", "asks something back"),
+    ("Don't miss our stream", "asks something back"),
+    ("Vote for us", "asks something back"),
+    ("You two should talk", "introduction"),
+    ("We must all meet", "introduction"),
+    ("Introducing you to Ana", "introduction"),
+    ("Let me introduce Bo", "introduction"),
+    ("Meet @ana_tana", "introduction"),
+    ("Connecting you both", "introduction"),
+    ("cc @bo who did this", "introduction"),
+    ("Heres what I do", "help"),
+    ("Try running it twice", "help"),
+    ("You might check the flags", "help"),
+    ("Hope it helps", "help"),
+    ("Glad to help", "help"),
+    ("I can help", "help"),
+    ("The fix is a restart", "help"),
+    ("Documentation is at /docs", "help"),
+    ("Have you tried caching?", "help"),
+    ("I'd recommend pytest", "help"),
+    ("That worked for me", "help"),
+    ("Congratulations!", "compliment"),
+    ("Superb write-up", "compliment"),
+    ("Well said", "compliment"),
+    ("Thank you so much to everyone", "compliment"),
+    ("Kudos", "compliment"),
+    ("Proud of them", "compliment"),
+    ("Loving the way it reads", "compliment"),
+    ("You nailed it", "compliment"),
+    ("So useful", "compliment"),
+    ("Those slides were gold", "compliment"),
+    ("RT @ana: the launch", "shares someone else's work"),
+    ("Must read: the report", "shares someone else's work"),
+    ("h/t @bo", "shares someone else's work"),
+    ("found via @ana", "shares someone else's work"),
+    ("Great list by @bo", "shares someone else's work"),
+]
+
+
+def _alternatives() -> list[str]:
+    from netweave.relationships import giving
+
+    return [
+        *giving._ASKS,
+        *giving._INTRO,
+        *giving._HELP,
+        *giving._COMPLIMENT,
+        *giving._SHARE_OTHERS,
+    ]
+
+
+def test_every_rule_alternative_has_a_sample_that_still_decides() -> None:
+    alternatives = _alternatives()
+    assert len(_RULE_SAMPLES) == len(alternatives)
+    for (text, reason), alternative in zip(_RULE_SAMPLES, alternatives, strict=True):
+        assert re.search(alternative, text, re.IGNORECASE), (text, alternative)
+        assert classify(text).reason == reason, text
+        assert classify(text, _prefilter=False).reason == reason, text
+    # and texts with no trigger at all still get the later rules
+    assert classify("Anyone know a linter?").reason == "question"
+    assert classify("", kind="repost").reason == "shares someone else's work"
+
+
+@pytest.mark.parametrize("alternative", _alternatives())
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_every_match_of_every_rule_alternative_holds_a_trigger(
+    alternative: str, data: st.DataObject
+) -> None:
+    """The prefilter's literals are complete: whatever text a rule alternative matches (after
+    the lowering and ASCII stand-ins classify applies), the prefilter lets it through."""
+    from netweave.relationships import _ascii, giving
+
+    text = data.draw(st.from_regex(re.compile(alternative, re.IGNORECASE)))
+    searched = text.lower() if text.isascii() else _ascii.ascii_stand_in(text)
+    if re.search(alternative, searched):
+        assert giving._TRIGGER.search(searched), (alternative, searched)
+
+
+_FRAGMENTS = [
+    *(text for text, _ in _RULE_SAMPLES),
+    "my",
+    "our",
+    "new",
+    "great",
+    "well",
+    "must",
+    "read",
+    "meet",
+    "help",
+    "thank",
+    "you",
+    "should",
+    "here",
+    "try",
+    "@ana",
+    "rt",
+    "%",
+    "don't",
+    "İ",
+    "ſ",
+    "K",
+    "ü",
+    "☕",
+]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.sampled_from(_FRAGMENTS)
+        | st.text(alphabet="abcdefghiklmnoprstuvwy @'-%İıſKé☕", max_size=12),
+        max_size=8,
+    ),
+    st.lists(st.sampled_from([" ", "", "  ", "\n", ", ", "-"]), min_size=8, max_size=8),
+    st.sampled_from(["post", "reply", "dm", "repost", "comment"]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_the_prefilter_never_changes_a_classification(
+    parts: list[str], seps: list[str], kind: str, upper: bool, is_answer: bool
+) -> None:
+    text = "".join(part + sep for part, sep in zip(parts, seps, strict=False))
+    if upper:
+        text = text.upper()
+    fast = classify(text, kind=kind, is_answer=is_answer)
+    slow = classify(text, kind=kind, is_answer=is_answer, _prefilter=False)
+    assert fast == slow, text
+
+
+def test_the_prefilter_may_read_the_lowered_text_instead_of_the_stand_in() -> None:
+    """Why the literals can be looked for before the ASCII stand-in is built: no character
+    outside the folding ones lowers to anything holding ASCII, and no literal holds one of
+    the other stand-ins."""
+    from netweave.relationships import _ascii, giving
+
+    lowers_to_ascii = {
+        chr(c) for c in range(0x80, 0x110000) if any(x.isascii() for x in chr(c).lower())
+    }
+    assert lowers_to_ascii == {"\u0130", "\u212a"}
+    assert lowers_to_ascii <= set(_ascii.FOLDS_TO_ASCII)
+    assert not set("".join(giving._TRIGGERS)) & {"_", "0", "\0"}
+    # only the stand-ins of these hold the literals ("thanks for", "introduc")
+    for text, reason in [
+        ("thank\u017f for", "compliment"),
+        ("than\u212as for", "compliment"),
+        ("\u0130ntroducing you", "introduction"),
+        ("\u0131ntroducing you", "introduction"),
+    ]:
+        assert classify(text).reason == reason, text
+        assert classify(text, _prefilter=False).reason == reason, text

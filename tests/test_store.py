@@ -241,3 +241,29 @@ def test_sqlite_readers_map_the_file_but_writers_and_bulk_reads_do_not(tmp_path:
             assert mapped(conn) > 0
     finally:
         store.close()
+
+
+def test_prepared_json_parameters_are_what_sqlalchemy_binds() -> None:
+    """The SQLite plan's JSON step gives SQLAlchemy's own text for every value, None
+    included, and NULL for a column that maps None to NULL."""
+    from sqlalchemy.dialects import sqlite
+
+    from netweave.store._engine import _SqlitePlan
+
+    table = sa.Table(
+        "t",
+        sa.MetaData(),
+        sa.Column("id", sa.String, primary_key=True),
+        sa.Column("doc", sa.JSON),
+        sa.Column("nullable_doc", sa.JSON(none_as_null=True)),
+    )
+    values = [None, {"a": [1, 2.5, "Zürich"]}, [None, True], "text", 3, {1: "int key"}]
+    rows = [{"id": str(n), "doc": v, "nullable_doc": v} for n, v in enumerate(values)]
+    plan = _SqlitePlan("", table, ["id", "doc", "nullable_doc"], has_ws=False)
+    bind = sa.JSON()._cached_bind_processor(sqlite.dialect())
+    bind_null = sa.JSON(none_as_null=True)._cached_bind_processor(sqlite.dialect())
+    assert bind is not None
+    assert bind_null is not None
+    expected = [(str(n), bind(v), bind_null(v)) for n, v in enumerate(values)]
+    assert plan.parameters(rows, "local") == expected
+    assert expected[0][1:] == ("null", None)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ascii_stand_in"]
+__all__ = ["FOLDS_TO_ASCII", "ascii_stand_in"]
 
 # A rule made of lowercase ASCII words, \b, \w and \d, compiled without IGNORECASE, matches the
 # stand-in exactly where the same rule with IGNORECASE matches the original text, and the
@@ -14,12 +14,12 @@ __all__ = ["ascii_stand_in"]
 # stand-in keeps the length: the four characters that case-fold to an ASCII letter become that
 # letter; other decimal digits "0" (still \d); other letters and digits "_" (still \w, and in no
 # rule's words); the rest NUL (neither, like the spaces and symbols no rule names).
-_FOLDS_TO_ASCII = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+FOLDS_TO_ASCII = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 
 
 def _ascii_char(char: str) -> str:
-    if char in _FOLDS_TO_ASCII:
-        return _FOLDS_TO_ASCII[char]
+    if char in FOLDS_TO_ASCII:
+        return FOLDS_TO_ASCII[char]
     if char.isdecimal():
         return "0"
     return "_" if char.isalnum() else "\0"
