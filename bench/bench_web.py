@@ -6,7 +6,7 @@ process; clients are threads with keep-alive connections (stdlib http.client), e
 people list pages (every sort, pages anywhere in the list, name searches) and person pages, as
 HTML. Prints p50/p95 per page kind, throughput and errors (goal: p95 < 100 ms, zero errors).
 
-    python bench/bench_web.py [--people 50000] [--clients 32] [--requests 100] [--workers 1]
+    python bench/bench_web.py [--people 50000] [--clients 32] [--requests 100] [--workers 1,2]
 """
 
 from __future__ import annotations
@@ -177,25 +177,35 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--requests", type=int, default=100, help="per client (short runs vary a lot)")
     ap.add_argument("--db", help="reuse a database populated before (a SQLite file)")
-    ap.add_argument("--workers", type=int, default=1, help="server processes (serve --workers)")
+    ap.add_argument(
+        "--workers", default="1,2", help="server processes (serve --workers), one run each"
+    )
     args = ap.parse_args()
+    failed = False
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "web.db"
         t0 = time.perf_counter()
         ids = populate(db, args.people) if not args.db else _ids(Path(args.db))
         db = Path(args.db) if args.db else db
         print(f"populated {len(ids):,} people in {time.perf_counter() - t0:.1f}s", flush=True)
-        proc, port = _start(db, Path(tmp) / "home", args.workers)
-        try:
-            load(port, ids, args.people, 4, 5)  # warm up
-            cpu = time.process_time()
-            times, errors, wall = load(port, ids, args.people, args.clients, args.requests)
-            cpu = time.process_time() - cpu
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+        for workers in (int(w) for w in args.workers.split(",") if w.strip()):
+            failed |= _run(db, Path(tmp) / "home", ids, args, workers)
+    return 1 if failed else 0
+
+
+def _run(db: Path, home: Path, ids: list[str], args: argparse.Namespace, workers: int) -> bool:
+    """One load run against ``serve --workers N``; prints its figures, returns True on errors."""
+    proc, port = _start(db, home, workers)
+    try:
+        load(port, ids, args.people, 4, 5)  # warm up
+        cpu = time.process_time()
+        times, errors, wall = load(port, ids, args.people, args.clients, args.requests)
+        cpu = time.process_time() - cpu
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
     total = sum(len(v) for v in times.values())
-    print(f"{args.workers} server worker(s)")
+    print(f"-- {workers} server worker(s)")
     print(
         f"the clients themselves used {cpu:.1f} s of CPU ({cpu / max(wall, 1e-9):.0%} of a core) "
         "on the machine the server runs on"
@@ -208,7 +218,7 @@ def main() -> int:
         print(f"  {kind:<7} n={len(values):<5} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
     print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     print(f"p95 goal < 100 ms: {'met' if worst < 100 else 'NOT met'} (worst p95 {worst:.1f} ms)")
-    return 1 if errors else 0
+    return bool(errors)
 
 
 if __name__ == "__main__":
