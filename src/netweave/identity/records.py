@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from .normalize import (
@@ -54,9 +56,13 @@ IDENTITY_EXTRA = (
 _SOCIAL = {"twitter", "mastodon", "bluesky", "facebook"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
-    """What identity resolution knows about one account (normalised)."""
+    """What identity resolution knows about one account (normalised).
+
+    Read-only once built: most accounts have no emails, phones or attributes, and share one
+    empty set and mapping (a resolver holds every account of the network at once).
+    """
 
     account_id: str
     platform: str
@@ -64,15 +70,19 @@ class Record:
     handle: str | None
     display_name: str | None
     location: str | None
-    emails: set[str]
-    phones: set[str]
-    own_refs: set[str]
-    out_refs: set[str]
+    emails: AbstractSet[str]
+    phones: AbstractSet[str]
+    own_refs: AbstractSet[str]
+    out_refs: AbstractSet[str]
     is_owner: bool = False
     given: str | None = None
     family: str | None = None
     # birth (YYYYMMDD), nid, street, number, postcode, city, region; all optional
-    attrs: dict[str, str] = field(default_factory=dict)
+    attrs: Mapping[str, str] = field(default_factory=dict)
+
+
+_NO_STRINGS: frozenset[str] = frozenset()
+_NO_ATTRS: Mapping[str, str] = MappingProxyType({})
 
 
 _STRUCTURED = (
@@ -154,12 +164,12 @@ def record_from_row(row: Mapping[str, Any], contacts: Iterable[tuple[str, str]] 
         row.get("handle"),
         name,
         row.get("location"),
-        emails,
-        phones,
-        own,
-        out - own,
+        emails or _NO_STRINGS,
+        phones or _NO_STRINGS,
+        own or _NO_STRINGS,
+        (out - own) or _NO_STRINGS,
         bool(row.get("is_owner")),
         given if isinstance(given, str) and given.strip() else None,
         family if isinstance(family, str) and family.strip() else None,
-        attrs,
+        attrs or _NO_ATTRS,
     )
