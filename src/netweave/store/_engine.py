@@ -77,7 +77,7 @@ def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mappi
         yield chunk
 
 
-_WRITE_CACHE = -16384  # KiB: 64 MiB was no faster, and held the 500k-tweet import over 300 MB
+_WRITE_CACHE = -16384  # KiB (64 MiB was no faster and held a 500k-tweet import over 300 MB)
 _READ_CACHE = -2000  # SQLite's default
 _READ_MMAP = 1 << 30  # bytes of the database file readers map (address space, not memory)
 
@@ -100,7 +100,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         # can fail with SQLITE_BUSY instead of waiting on busy_timeout.
         write = bool(conn.get_execution_options().get("netweave_write"))
         # A bulk import inserts into several indexes at random points; with SQLite's default
-        # 2 MiB page cache every batch re-reads them, so writers get 64 MiB (bounded). Readers
+        # 2 MiB page cache every batch re-reads them, so writers get 16 MiB (bounded). Readers
         # keep the default cache (a full-text ranking runs ~20% slower with the large one) and
         # read the file memory-mapped instead: a page is then a memory access, not a read()
         # and a copy (bench/bench_who.py: p50 2.9 to 2.0 ms). Writers, and the reads of an
