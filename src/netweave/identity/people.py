@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from ..errors import NotFound
 from ..store import schema
 
-__all__ = ["accounts_people", "facts_people", "person_name", "reassign_person"]
+__all__ = ["accounts_of", "accounts_people", "facts_people", "person_name", "reassign_person"]
 
 
 def accounts_people(*, people: bool = True, outer: bool = True) -> sa.Join:
@@ -32,6 +34,18 @@ def accounts_people(*, people: bool = True, outer: bool = True) -> sa.Join:
         return joined
     on_person = sa.and_(p.c.workspace_id == link.c.workspace_id, p.c.person_id == link.c.person_id)
     return joined.outerjoin(p, on_person) if outer else joined.join(p, on_person)
+
+
+def accounts_of(ws: str, person: Any) -> sa.Select[Any]:
+    """The ids of one person's accounts, as a subquery: ``person`` is a person id, or a bind
+    parameter for a statement built once and run for many people.
+
+    >>> print(accounts_of("w", sa.bindparam("person_id")))  # doctest: +NORMALIZE_WHITESPACE
+    SELECT account_links.account_id FROM account_links
+    WHERE account_links.workspace_id = :workspace_id_1 AND account_links.person_id = :person_id
+    """
+    link = schema.account_links
+    return sa.select(link.c.account_id).where(link.c.workspace_id == ws, link.c.person_id == person)
 
 
 def facts_people() -> sa.Join:

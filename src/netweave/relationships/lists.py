@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import InputError, NotFound
+from ..identity.people import accounts_of
 from ..store import Store, make_id, schema, utcnow
 
 __all__ = [
@@ -117,20 +118,12 @@ def add_to_list(store: Store, list_id: str, person_id: str) -> None:
 
 def remove_from_list(store: Store, list_id: str, person_id: str) -> int:
     """Take a person off a list (their person entry and any of their accounts); rows removed."""
-    lm, link = schema.list_members, schema.account_links
+    lm = schema.list_members
     ws = store.workspace_id
     with store.transaction() as conn:
-        accounts = sa.select(link.c.account_id).where(
-            link.c.workspace_id == ws, link.c.person_id == person_id
-        )
         result = conn.execute(
             sa.delete(lm).where(
-                lm.c.workspace_id == ws,
-                lm.c.list_id == list_id,
-                sa.or_(
-                    sa.and_(lm.c.member_type == "person", lm.c.member_id == person_id),
-                    sa.and_(lm.c.member_type == "account", lm.c.member_id.in_(accounts)),
-                ),
+                lm.c.workspace_id == ws, lm.c.list_id == list_id, _entries_of(ws, person_id)
             )
         )
         _touch(conn, ws, person_id)
@@ -189,20 +182,23 @@ def lists_of(store: Store, person_id: str) -> list[dict[str, Any]]:
 @lru_cache(maxsize=64)
 def _lists_of_statement(ws: str) -> sa.Select[Any]:
     """Built once per workspace (the person bound at execution): it serves every person page."""
-    lt, lm, link = schema.lists, schema.list_members, schema.account_links
+    lt, lm = schema.lists, schema.list_members
     person: sa.BindParameter[str] = sa.bindparam("person_id")
-    accounts = sa.select(link.c.account_id).where(
-        link.c.workspace_id == ws, link.c.person_id == person
-    )
-    member = sa.or_(
-        sa.and_(lm.c.member_type == "person", lm.c.member_id == person),
-        sa.and_(lm.c.member_type == "account", lm.c.member_id.in_(accounts)),
-    )
-    ids = sa.select(lm.c.list_id).where(lm.c.workspace_id == ws, member)
+    ids = sa.select(lm.c.list_id).where(lm.c.workspace_id == ws, _entries_of(ws, person))
     return (
         sa.select(lt.c.list_id, lt.c.name, lt.c.kind, lt.c.platform)
         .where(lt.c.workspace_id == ws, lt.c.list_id.in_(ids))
         .order_by(lt.c.kind, lt.c.name)
+    )
+
+
+def _entries_of(ws: str, person: Any) -> Any:
+    """List entries of a person: their person entry, or one of their accounts (``person`` an
+    id, or a bind parameter)."""
+    lm = schema.list_members
+    return sa.or_(
+        sa.and_(lm.c.member_type == "person", lm.c.member_id == person),
+        sa.and_(lm.c.member_type == "account", lm.c.member_id.in_(accounts_of(ws, person))),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..errors import InputError, NotFound
+from ..identity.people import accounts_of
 from ..store import Store, schema, utcnow
 from .ties import CIRCLES, default_cadence
 
@@ -256,10 +257,8 @@ def _page_statement(ws: str, sort: str, sqlite: bool) -> sa.Select[Any]:
             .limit(n)
             .offset(skip)
         )
-    key = ts.c.strength if sort == "strength" else ts.c.last_contact
-    # the owner is never scored (health.recompute), so tie_scores alone has the order; SQLite
-    # sorts NULLs first, so DESC already puts them last, straight off the index
-    first = key.desc() if sqlite else key.desc().nulls_last()
+    # the owner is never scored (health.recompute), so tie_scores alone has the order
+    _, first = _rank_order(sort, sqlite)
     return (
         sa.select(ts.c.person_id)
         .where(ts.c.workspace_id == ws)
@@ -267,6 +266,15 @@ def _page_statement(ws: str, sort: str, sqlite: bool) -> sa.Select[Any]:
         .limit(n)
         .offset(skip)
     )
+
+
+def _rank_order(sort: str, sqlite: bool) -> tuple[Any, Any]:
+    """The scores' column a sort ranks by (strength, or latest contact) and its order, highest
+    first and NULLs last: SQLite sorts NULLs first, so DESC alone does it, straight off the
+    index."""
+    ts = schema.tie_scores
+    key = ts.c.strength if sort == "strength" else ts.c.last_contact
+    return key, key.desc() if sqlite else key.desc().nulls_last()
 
 
 @lru_cache(maxsize=64)
@@ -338,8 +346,7 @@ def _searched_window(ws: str, sort: str, sqlite: bool) -> sa.Select[Any]:
     latest contact), read off the ranking index; exact when it fills the page, since every
     match outside the window ranks lower."""
     p, ts = schema.people, schema.tie_scores
-    key = ts.c.strength if sort == "strength" else ts.c.last_contact
-    first = key.desc() if sqlite else key.desc().nulls_last()
+    key, first = _rank_order(sort, sqlite)
     window = (
         sa.select(ts.c.person_id, key.label("k"))
         .where(ts.c.workspace_id == ws)
@@ -423,10 +430,8 @@ def timeline(store: Store, person_id: str, *, limit: int = 50) -> list[dict[str,
 def _timeline_statements(ws: str) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
     """A person's accounts; one account's facts; posts by id: built once per workspace (the
     values bound at execution), since building a statement costs more than running it."""
-    f, i, link = schema.interaction_facts, schema.interactions, schema.account_links
-    accounts = sa.select(link.c.account_id).where(
-        link.c.workspace_id == ws, link.c.person_id == sa.bindparam("person_id")
-    )
+    f, i = schema.interaction_facts, schema.interactions
+    accounts = accounts_of(ws, sa.bindparam("person_id"))
     # one range read per account on the facts' primary key (counterpart first), sorted by the
     # caller: an ORDER BY in SQL lures SQLite (without statistics) onto the time index, which
     # it then walks for the whole ledger
@@ -548,15 +553,12 @@ def _explain_statement(ws: str) -> sa.Select[Any]:
 @lru_cache(maxsize=64)
 def _ledger_statement(ws: str, of_person: bool) -> sa.Select[Any]:
     """Built once per workspace (and whether for one person, bound at execution)."""
-    f, link = schema.interaction_facts, schema.account_links
+    f = schema.interaction_facts
     q = sa.select(f.c.occurred_at, f.c.direction, f.c.label).where(
         f.c.workspace_id == ws, f.c.direction != "neutral"
     )
     if of_person:
-        accounts = sa.select(link.c.account_id).where(
-            link.c.workspace_id == ws, link.c.person_id == sa.bindparam("person_id")
-        )
-        q = q.where(f.c.counterpart.in_(accounts))
+        q = q.where(f.c.counterpart.in_(accounts_of(ws, sa.bindparam("person_id"))))
     return q
 
 
