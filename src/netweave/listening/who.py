@@ -97,7 +97,8 @@ def who(
         )
         evidence: dict[str, dict[str, Any]] = {}
         for r in ranked_accounts:
-            actor, n, n180, n30, last, account_name, person_id, person_name, is_owner = r[:9]
+            # on SQLite the latest matching post follows: when, text, url, platform
+            actor, n, n180, n30, last, account_name, person_id, person_name, is_owner, *latest = r
             if is_owner:
                 continue
             key = person_id or f"account:{actor}"
@@ -110,12 +111,13 @@ def who(
                 g["last"] = last
             g["accounts"].append(actor)
             g["name"] = g["name"] or person_name or account_name
-            if sqlite and r[10] is not None:
+            if latest and latest[1] is not None:
+                when, text, url, post_platform = latest
                 evidence[actor] = {
-                    "when": _instant(r[9]),
-                    "text": r[10],
-                    "url": r[11],
-                    "platform": r[12],
+                    "when": _instant(when),
+                    "text": text,
+                    "url": url,
+                    "platform": post_platform,
                 }
         ranked = sorted(
             grouped.items(),

@@ -281,7 +281,7 @@ def classify(
             if any(host == d or host.endswith("." + d) for d in domains):
                 return _decided(SELF_PROMOTION, "links to own site")
     lowered = body.lower()
-    if _prefilter is False or _may_match(body, lowered):
+    if not _prefilter or _may_match(body, lowered):
         searched = lowered if body.isascii() else ascii_stand_in(body)
         for label, reason, pattern in _RULES_ASCII:
             if pattern.search(searched):
