@@ -149,9 +149,16 @@ def test_facts_of_a_bulk_first_load_match_the_row_by_row_path(
 
     folder = str(_archive(tmp_path / "a"))
     found = {}
-    for name, bulk, window in (("bulk", 1, 700), ("plain", 10**9, 10**9)):
+    big = 10**9
+    # bulk: windows of 700 rows; worker: the same, labelled by a worker process
+    for name, bulk, window, worker in (
+        ("bulk", 1, 700, big),
+        ("worker", 1, 700, 1),
+        ("plain", big, big, big),
+    ):
         monkeypatch.setattr(health, "BULK_FACTS", bulk)
         monkeypatch.setattr(health, "_FACTS_WINDOW", window)
+        monkeypatch.setattr(health, "WORKER_FACTS", worker)
         db = tmp_path / f"{name}.db"
         store = Store.open(f"sqlite:///{db}")
         import_paths(store, [folder], settings=Settings())
@@ -162,4 +169,5 @@ def test_facts_of_a_bulk_first_load_match_the_row_by_row_path(
         found[name] = _facts(db)
         assert _schema(db) == _migrated_schema(tmp_path)
     assert found["bulk"] == found["plain"]
+    assert found["worker"] == found["plain"]
     assert len(found["bulk"]) >= N_TWEETS

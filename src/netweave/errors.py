@@ -26,6 +26,8 @@ Example:
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "AuthError",
     "AuthenticationFailed",
@@ -65,6 +67,9 @@ class InputError(NetweaveError):
         self.reason = reason
         parts = [p for p in (file, record, reason) if p]
         super().__init__(": ".join(parts))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable: a worker process raises it here
+        return type(self), (self.file, self.record, self.reason)
 
 
 class UnsupportedFormat(InputError):

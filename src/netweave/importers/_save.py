@@ -14,23 +14,18 @@ rewrites every page a transaction touched, so fewer, bigger commits write far le
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
-import signal
-import sys
-import traceback
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
 
 import sqlalchemy as sa
 
+from .._worker import can_fork, in_worker
 from ..config import Settings
-from ..errors import InputError, NetweaveError
+from ..errors import InputError
 from ..store import Store, make_id, schema, utcnow
 from ..store._bulk import defer_indexes, restore_indexes
 from ..store._engine import Prepared
@@ -314,12 +309,10 @@ class _Producer:
     ) -> None:
         self._store, self._source, self._ctx, self._skip = store, source, ctx, skip
         self._progress = progress
-        self._proc: Any = None
-        self._conn: Connection | None = None
         self._batches: Batches | None = None
 
     def __enter__(self) -> Batches:
-        if self._source.size > PARALLEL_FILE and _fork() is not None:
+        if self._source.size > PARALLEL_FILE and can_fork():
             self._batches = self._from_worker()
         else:
             self._batches = _produce(
@@ -328,79 +321,40 @@ class _Producer:
         return self._batches
 
     def _from_worker(self) -> Batches:
-        mp = _fork()
-        assert mp is not None
-        reader, writer = mp.Pipe(duplex=False)
-        self._conn = reader
-        self._proc = mp.Process(
-            target=_worker,
-            args=(writer, reader, self._store, self._source, self._ctx, self._skip),
-            daemon=True,
+        produced = in_worker(
+            _worker_batches,
+            self._store,
+            self._source,
+            self._ctx,
+            self._skip,
+            name=self._source.label,
         )
-        self._proc.start()
-        writer.close()  # the worker's write end only: its writes fail once this process dies
-        return self._received(reader)
-
-    def _received(self, conn: Connection) -> Batches:
-        while True:
-            try:
-                message = conn.recv()
-            except EOFError:
-                raise NetweaveError(
-                    f"{self._source.label}: the import worker stopped unexpectedly"
-                ) from None
-            kind = message[0]
-            if kind == "batch":
-                _, n, prepared, read = message
+        try:
+            while True:
+                try:
+                    n, prepared, read = next(produced)
+                except StopIteration as stop:
+                    owner, owner_key, state, read = stop.value
+                    self._progress.advance(read)
+                    self._ctx.owner.update(owner)
+                    self._ctx.owner_key.update(owner_key)
+                    self._ctx.state.update(state)
+                    return
                 self._progress.advance(read)
                 yield n, prepared
-            elif kind == "done":
-                _, owner, owner_key, state, read = message
-                self._progress.advance(read)
-                self._ctx.owner.update(owner)
-                self._ctx.owner_key.update(owner_key)
-                self._ctx.state.update(state)
-                return
-            elif kind == "error":
-                _, error_type, file, record, reason = message
-                raise error_type(file, record, reason)
-            else:
-                raise NetweaveError(f"{self._source.label}: import worker failed:\n{message[1]}")
+        finally:
+            produced.close()
 
     def __exit__(self, *exc: object) -> None:
         if self._batches is not None:
             self._batches.close()
-        if self._conn is not None:
-            self._conn.close()
-        if self._proc is not None:
-            if self._proc.is_alive():
-                self._proc.terminate()
-            self._proc.join()
 
 
-def _fork() -> Any:
-    """The ``fork`` multiprocessing context where it is safe and cheap (Linux), else None."""
-    if not sys.platform.startswith("linux"):
-        return None
-    return multiprocessing.get_context("fork")
-
-
-def _worker(
-    conn: Connection,
-    parent_end: Connection,
-    store: Store,
-    source: SourceFile,
-    ctx: Context,
-    skip: int,
-) -> None:
-    """Read, parse, transform and prepare one file, sending each batch to the parent.
-
-    The worker closes its inherited copy of the parent's read end, so a parent that dies (even
-    by ``kill -9``) leaves the pipe without a reader and the next send fails; on Linux it also
-    asks the kernel to kill it outright when the parent goes.
-    """
-    parent_end.close()
-    _die_with_parent()
+def _worker_batches(
+    store: Store, source: SourceFile, ctx: Context, skip: int
+) -> Generator[tuple[int, list[Prepared], int], None, tuple[Any, ...]]:
+    """In the worker: read, parse, transform and prepare one file; (records, batch, bytes
+    read) per batch, then the owner and the state the file revealed."""
     read = [0]
 
     def on_read(n: int) -> None:
@@ -410,30 +364,9 @@ def _worker(
         n, read[0] = read[0], 0
         return n
 
-    try:
-        try:
-            for n, prepared in _produce(store, _reopened(source), ctx, skip, on_read):
-                conn.send(("batch", n, prepared, taken()))
-            conn.send(("done", ctx.owner, ctx.owner_key, ctx.state, taken()))
-        except InputError as exc:
-            conn.send(("error", type(exc), exc.file, exc.record, exc.reason))
-        except (BrokenPipeError, ConnectionResetError):
-            raise
-        except Exception:
-            conn.send(("crash", traceback.format_exc()))
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the parent is gone (interrupted or killed): nothing left to do
-    finally:
-        conn.close()
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent exits (``PR_SET_PDEATHSIG``)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
+    for n, prepared in _produce(store, _reopened(source), ctx, skip, on_read):
+        yield n, prepared, taken()
+    return ctx.owner, ctx.owner_key, ctx.state, taken()
 
 
 def _reopened(source: SourceFile) -> SourceFile:

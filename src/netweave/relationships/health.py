@@ -13,14 +13,17 @@ interactions, new links or no score yet are recomputed.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from .._worker import in_worker
 from ..config import Settings
 from ..store import Store, schema, utcnow
 from ..store._bulk import defer_indexes, restore_indexes
@@ -33,6 +36,7 @@ PRIVATE_KINDS = ("dm", "email", "meeting", "call")
 EXCHANGE_KINDS = ("dm", "email", "reply", "comment", "mention", "meeting", "call")
 BULK_FACTS = 20_000  # new facts from which their table's indexes are rebuilt, not updated
 _FACTS_WINDOW = 50_000  # ledger rowids labelled per read
+WORKER_FACTS = 150_000  # new ledger rows from which a worker process labels them
 _CHUNK = 900  # ids per IN (...) list, under every backend's parameter limits
 
 
@@ -103,16 +107,42 @@ _PLAIN_SELECT = (
 )
 
 
-def _write_facts(cursor: Any, insert: str, ws: str, domains: list[str], touched: set[str]) -> int:
-    """Facts of the rows the cursor's query selected, written in primary-key order (the
-    clustered table then grows at its end, not at random points); return how many."""
-    facts = [(ws, *_fact(r, domains)) for r in cursor.fetchall()]
-    facts.sort(key=_fact_key)
-    for start in range(0, len(facts), 5000):
-        batch = facts[start : start + 5000]
-        touched.update(b[1] for b in batch)
-        cursor.executemany(insert, batch)
-    return len(facts)
+def _labelled(
+    cursor: Any, window: str, ws: str, ranges: list[tuple[int, int]], domains: list[str]
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Facts rows of the ledger rows ``window`` selects, one list per rowid range, in primary
+    key order (the clustered table then grows at its end, not at random points)."""
+    for lo, hi in ranges:
+        cursor.execute(window + " AND i.rowid > ? AND i.rowid <= ?", (ws, lo, hi))
+        facts = [(ws, *_fact(r, domains)) for r in cursor.fetchall()]
+        facts.sort(key=_fact_key)
+        yield facts
+
+
+def _labelled_apart(
+    database: str, window: str, ws: str, ranges: list[tuple[int, int]], domains: list[str]
+) -> Generator[list[tuple[Any, ...]], None, None]:
+    """:func:`_labelled` in a worker process, over a read-only connection of its own (it sees
+    the committed ledger; the caller's open transaction has not changed it)."""
+    conn = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        yield from _labelled(conn.cursor(), window, ws, ranges, domains)
+    finally:
+        conn.close()
+
+
+def _write_facts(
+    cursor: Any, insert: str, facts: Iterable[list[tuple[Any, ...]]], touched: set[str]
+) -> int:
+    """Write facts rows, batch by batch; return how many."""
+    count = 0
+    for rows in facts:
+        for start in range(0, len(rows), 5000):
+            batch = rows[start : start + 5000]
+            touched.update(b[1] for b in batch)
+            cursor.executemany(insert, batch)
+        count += len(rows)
+    return count
 
 
 def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
@@ -163,16 +193,31 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         # the driver's cursor reads without per-row result objects; one window of rowids at
         # a time keeps memory bounded whatever the ledger's size
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        for lo in range(mark, top, _FACTS_WINDOW):
-            cursor.execute(
-                window + " AND i.rowid > ? AND i.rowid <= ?",
-                (ws, lo, min(lo + _FACTS_WINDOW, top)),
+        ranges = [(lo, min(lo + _FACTS_WINDOW, top)) for lo in range(mark, top, _FACTS_WINDOW)]
+        database = store.engine.url.database
+        facts: Iterable[list[tuple[Any, ...]]]
+        if top - mark >= WORKER_FACTS and database and database != ":memory:":
+            # labelling is Python work: a worker process labels the next window while this
+            # one writes the last
+            facts = in_worker(
+                _labelled_apart,
+                database,
+                window,
+                ws,
+                ranges,
+                domains,
+                name="labelling interactions",
+                start="fresh",
             )
-            count += _write_facts(cursor, insert, ws, domains, touched)
+        else:
+            facts = _labelled(cursor, window, ws, ranges, domains)
+        count += _write_facts(cursor, insert, facts, touched)
         restore_indexes(store)
         if have + count != total:
-            cursor.execute(select, (ws,))
-            count += _write_facts(cursor, insert, ws, domains, touched)
+            every = [(-(1 << 63), top)]  # whatever the rowids
+            count += _write_facts(
+                cursor, insert, _labelled(cursor, select, ws, every, domains), touched
+            )
         cursor.close()
         conn.exec_driver_sql(
             "INSERT OR REPLACE INTO sync_state (workspace_id, connector, key, value, updated_at)"
