@@ -4,5 +4,5 @@ from __future__ import annotations
 
 from .cli import main
 
-if __name__ == "__main__":  # not when a spawned worker process imports this module
+if __name__ == "__main__":  # not when merely imported (multiprocessing's spawn does)
     main()

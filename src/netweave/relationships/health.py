@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,16 +108,21 @@ _PLAIN_SELECT = (
 )
 
 
+def _facts_of(rows: list[Any], ws: str, domains: list[str]) -> list[tuple[Any, ...]]:
+    """Facts rows of ledger rows, in primary-key order (the clustered table then grows at its
+    end, not at random points)."""
+    facts = [(ws, *_fact(r, domains)) for r in rows]
+    facts.sort(key=_fact_key)
+    return facts
+
+
 def _labelled(
     cursor: Any, window: str, ws: str, ranges: list[tuple[int, int]], domains: list[str]
-) -> Iterator[list[tuple[Any, ...]]]:
-    """Facts rows of the ledger rows ``window`` selects, one list per rowid range, in primary
-    key order (the clustered table then grows at its end, not at random points)."""
+) -> Generator[list[tuple[Any, ...]], None, None]:
+    """Facts rows of the ledger rows ``window`` selects, one list per rowid range."""
     for lo, hi in ranges:
         cursor.execute(window + " AND i.rowid > ? AND i.rowid <= ?", (ws, lo, hi))
-        facts = [(ws, *_fact(r, domains)) for r in cursor.fetchall()]
-        facts.sort(key=_fact_key)
-        yield facts
+        yield _facts_of(cursor.fetchall(), ws, domains)
 
 
 def _labelled_apart(
@@ -195,7 +201,7 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         ranges = [(lo, min(lo + _FACTS_WINDOW, top)) for lo in range(mark, top, _FACTS_WINDOW)]
         database = store.engine.url.database
-        facts: Iterable[list[tuple[Any, ...]]]
+        facts: Generator[list[tuple[Any, ...]], None, None]
         if top - mark >= WORKER_FACTS and database and database != ":memory:":
             # labelling is Python work: a worker process labels the next window while this
             # one writes the last
@@ -211,12 +217,13 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
             )
         else:
             facts = _labelled(cursor, window, ws, ranges, domains)
-        count += _write_facts(cursor, insert, facts, touched)
+        with closing(facts):  # a failed write stops the worker at once
+            count += _write_facts(cursor, insert, facts, touched)
         restore_indexes(store)
         if have + count != total:
-            every = [(-(1 << 63), top)]  # whatever the rowids
+            cursor.execute(select, (ws,))
             count += _write_facts(
-                cursor, insert, _labelled(cursor, select, ws, every, domains), touched
+                cursor, insert, [_facts_of(cursor.fetchall(), ws, domains)], touched
             )
         cursor.close()
         conn.exec_driver_sql(
