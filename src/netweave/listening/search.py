@@ -29,11 +29,13 @@ from ..errors import InputError
 from ..store import Store, schema
 
 __all__ = [
+    "current_index_column",
     "ensure_index",
     "index_current",
     "indexed_text",
     "match_clause",
     "match_value",
+    "matched_ledger",
     "parse_query",
 ]
 
@@ -129,6 +131,16 @@ def index_current(conn: sa.Connection) -> bool:
     return bool(conn.exec_driver_sql(_CURRENT).scalar_one())
 
 
+def current_index_column() -> Any:
+    """:func:`index_current` as a column (SQLite), to fold the check into a query.
+
+    >>> with Store.open("sqlite://").connect() as conn:
+    ...     conn.execute(sa.select(current_index_column())).scalar_one()
+    1
+    """
+    return sa.literal_column(f"({_CURRENT})")
+
+
 def match_clause(
     store: Store, terms: list[str] | None = None, *, window_first: bool = False
 ) -> Any:
@@ -165,6 +177,30 @@ def match_clause(
         f"interactions.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH "
         ":fts_query) AND +interactions.workspace_id = :fts_workspace"
     ).bindparams(query, ws)
+
+
+def matched_ledger(store: Store) -> tuple[Any, Any]:
+    """The ledger as the FROM of a query that reads every matching row, and its WHERE clause
+    (``fts_query`` bound at execution, as with :func:`match_clause`).
+
+    On SQLite the index drives and each match is joined to its ledger row by rowid, in the
+    index's rowid order: for a ranking over all matches that is about 5% faster than
+    :func:`match_clause`'s ``rowid IN (...)``, which first gathers the matches into a
+    temporary b-tree. On PostgreSQL it is the ledger and :func:`match_clause`.
+
+        >>> source, where = matched_ledger(Store.open("sqlite://"))
+        >>> print(source)
+        interactions_fts JOIN interactions ON interactions.rowid = interactions_fts.rowid
+    """
+    i = schema.interactions
+    if store.dialect == "postgresql":
+        return i, match_clause(store)
+    fts = sa.table(FTS_TABLE, sa.column("rowid"))
+    source = fts.join(i, sa.literal_column("interactions.rowid") == fts.c.rowid)
+    where = sa.text(
+        f"{FTS_TABLE} MATCH :fts_query AND +interactions.workspace_id = :fts_workspace"
+    ).bindparams(sa.bindparam("fts_query"), sa.bindparam("fts_workspace", store.workspace_id))
+    return source, where
 
 
 def match_value(store: Store, terms: list[str]) -> str:

@@ -13,7 +13,6 @@ above one burst long ago; each person comes with their latest matching posts as 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,7 +23,15 @@ import sqlalchemy as sa
 from ..identity.people import accounts_people
 from ..store import Store, schema, utcnow
 from ..store.schema import sqlite_timestamp
-from .search import ensure_index, index_current, match_clause, match_value, parse_query
+from .search import (
+    current_index_column,
+    ensure_index,
+    index_current,
+    match_clause,
+    match_value,
+    matched_ledger,
+    parse_query,
+)
 
 __all__ = ["Speaker", "who"]
 
@@ -73,85 +80,93 @@ def who(
         # accounts are merged into people afterwards, so a few more than ``limit`` are kept
         "top_n": max(limit * 2, 40),
     }
+    shape = (since is not None, bool(platform))
     with store.connect() as conn:
-        if not index_current(conn):
+        if not conn.in_transaction():
+            conn.begin()  # one read snapshot, with no statement of its own
+        ranked_accounts = _ranked(store, conn, shape, params)
+        # each row says whether the topic index holds every row of the ledger
+        if not (ranked_accounts[0][9] if ranked_accounts else index_current(conn)):
             conn.rollback()  # index the new rows, then read a snapshot that has them
             ensure_index(store)
-        if sqlite:
-            # straight on the driver's cursor, rows as plain tuples in the statement's column
-            # order: SQLAlchemy's execution and result layers cost a third of the query
-            sql, names, defaults = _driver_sql(store, since is not None, bool(platform))
-            values = {**defaults, **params}
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            ranked_accounts: Sequence[Sequence[Any]] = cursor.execute(
-                sql, tuple(_bound(values[n]) for n in names)
-            ).fetchall()
-            cursor.close()
-        else:
-            statement = _ranking(store, since is not None, bool(platform))
-            ranked_accounts = conn.execute(statement, params).all()
+            conn.begin()
+            ranked_accounts = _ranked(store, conn, shape, params)
         if not ranked_accounts:
             return []
-        grouped: dict[str, dict[str, Any]] = defaultdict(
-            lambda: {"n": 0, "n180": 0, "n30": 0, "last": None, "accounts": [], "name": None}
-        )
-        evidence: dict[str, dict[str, Any]] = {}
+        # per person: [posts, last 180 days, last 30 days, latest post, accounts, name]; the
+        # latest instants stay as the driver returns them (they compare in time order) and
+        # only the speakers kept are converted
+        grouped: dict[str, list[Any]] = {}
+        evidence: dict[str, Sequence[Any]] = {}
         for r in ranked_accounts:
             # on SQLite the latest matching post follows: when, text, url, platform
-            actor, n, n180, n30, last, account_name, person_id, person_name, is_owner, *latest = r
+            actor, n, n180, n30, last, account_name, person_id, person_name, is_owner = r[:9]
+            latest = r[10:]  # r[9] is the index check
             if is_owner:
                 continue
             key = person_id or f"account:{actor}"
-            g = grouped[key]
-            g["n"] += n
-            g["n180"] += n180
-            g["n30"] += n30
-            last = _instant(last)
-            if g["last"] is None or (last is not None and last > g["last"]):
-                g["last"] = last
-            g["accounts"].append(actor)
-            g["name"] = g["name"] or person_name or account_name
+            g = grouped.get(key)
+            if g is None:
+                grouped[key] = [n, n180, n30, last, [actor], person_name or account_name]
+            else:
+                g[0] += n
+                g[1] += n180
+                g[2] += n30
+                if last is not None and (g[3] is None or last > g[3]):
+                    g[3] = last
+                g[4].append(actor)
+                g[5] = g[5] or person_name or account_name
             if latest and latest[1] is not None:
-                when, text, url, post_platform = latest
-                evidence[actor] = {
-                    "when": _instant(when),
-                    "text": text,
-                    "url": url,
-                    "platform": post_platform,
-                }
-        ranked = sorted(
-            grouped.items(),
-            key=lambda kv: (
-                -_score(kv[1]["n"], kv[1]["n180"], kv[1]["n30"]),
-                -kv[1]["last"].timestamp(),
-                kv[0],
-            ),
-        )
+                evidence[actor] = latest
+        ranked = sorted(grouped.items())  # ties in key order (the sort below is stable)
+        ranked.sort(key=lambda kv: (_score(*kv[1][:3]), kv[1][3]), reverse=True)
         speakers = []
         owner_of: dict[str, Speaker] = {}
-        for key, g in ranked[:limit]:
+        for key, (n, n180, n30, last, accounts, name) in ranked[:limit]:
             speaker = Speaker(
                 None if key.startswith("account:") else key,
-                g["name"] or "?",
-                round(_score(g["n"], g["n180"], g["n30"]), 3),
-                g["n"],
-                g["n180"],
-                g["n30"],
-                g["last"],
+                name or "?",
+                round(_score(n, n180, n30), 3),
+                n,
+                n180,
+                n30,
+                _instant(last),
             )
             speakers.append(speaker)
-            owner_of.update(dict.fromkeys(g["accounts"], speaker))
+            owner_of.update(dict.fromkeys(accounts, speaker))
         if samples > 1 or not sqlite:
             _attach_samples(conn, owner_of, match_clause(store, terms), samples)
         else:
-            posts = sorted(
-                ((acc, evidence[acc]) for acc in owner_of if acc in evidence),
-                key=lambda x: x[1]["when"],
-                reverse=True,
-            )
+            posts = [
+                (acc, {"when": _instant(when), "text": text, "url": url, "platform": where})
+                for acc in owner_of
+                if acc in evidence
+                for when, text, url, where in (evidence[acc],)
+            ]
+            posts.sort(key=lambda x: x[1]["when"], reverse=True)
             for acc, post in posts:
                 owner_of[acc].samples.append(post)
     return speakers
+
+
+def _ranked(
+    store: Store, conn: sa.Connection, shape: tuple[bool, bool], params: dict[str, Any]
+) -> Sequence[Sequence[Any]]:
+    """The rows of the ranking statement (:func:`_build_ranking`) as plain tuples."""
+    if store.dialect != "sqlite":
+        return conn.execute(_ranking(store, *shape), params).all()
+    # straight on the driver's cursor, rows as plain tuples in the statement's column order:
+    # SQLAlchemy's execution and result layers cost a third of the query
+    sql, names, defaults = _driver_sql(store, *shape)
+    values = {**defaults, **params}
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        rows: list[tuple[Any, ...]] = cursor.execute(
+            sql, tuple(_bound(values[n]) for n in names)
+        ).fetchall()
+        return rows
+    finally:
+        cursor.close()
 
 
 _STATEMENTS: dict[tuple[str, str, bool, bool], sa.Select[Any]] = {}
@@ -207,10 +222,10 @@ def _build_ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
     i, a, p = schema.interactions, schema.accounts, schema.people
     sqlite = store.dialect == "sqlite"
     one: Any = sa.literal_column("1")
-    zero: Any = sa.literal_column("0")
     n_all = sa.func.count()
-    n180 = sa.func.sum(sa.case((i.c.occurred_at >= sa.bindparam("cut180"), one), else_=zero))
-    n30 = sa.func.sum(sa.case((i.c.occurred_at >= sa.bindparam("cut30"), one), else_=zero))
+    # count(*) FILTER: cheaper per row than sum(CASE ...) on both engines
+    n180 = sa.func.count().filter(i.c.occurred_at >= sa.bindparam("cut180"))
+    n30 = sa.func.count().filter(i.c.occurred_at >= sa.bindparam("cut30"))
     rank: Any
     last: Any
     if sqlite:
@@ -222,6 +237,7 @@ def _build_ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
     else:
         rank = (1 + n_all) * (1 + n180) * (1 + n30)
         last = sa.func.max(i.c.occurred_at)
+    source, match = matched_ledger(store)
     top = (
         sa.select(
             i.c.actor_account,
@@ -232,7 +248,8 @@ def _build_ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
             # SQLite returns a bare column from the row that gave max(): the latest post
             (sa.literal_column("interactions.rowid") if sqlite else sa.null()).label("latest"),
         )
-        .where(match_clause(store), i.c.actor_account.is_not(None), i.c.direction != "given")
+        .select_from(source)
+        .where(match, i.c.actor_account.is_not(None), i.c.direction != "given")
         .group_by(i.c.actor_account)
         .order_by(rank.desc(), last.desc(), i.c.actor_account)
         .limit(sa.bindparam("top_n", type_=sa.Integer))
@@ -249,6 +266,8 @@ def _build_ranking(store: Store, since: bool, platform: bool) -> sa.Select[Any]:
         p.c.person_id.label("person_id"),
         p.c.display_name.label("person_name"),
         p.c.is_owner.label("is_owner"),
+        # folded into the ranking, the index check costs no statement of its own
+        (current_index_column() if sqlite else sa.true()).label("index_current"),
     ]
     joined = t.join(
         accounts_people(),
