@@ -214,7 +214,8 @@ def test_index_follows_updates_and_deletes(talk: Store) -> None:
         ],
     )
     after = [s.name for s in who(talk, "python packaging", now=NOW)]
-    assert "Bo" not in before and after[0] == "Bo"
+    assert "Bo" not in before
+    assert after[0] == "Bo"
 
 
 def test_parse_query_keeps_phrases() -> None:
