@@ -89,6 +89,16 @@ def test_upsert_fill_keeps_known_values_and_widens_seen_range(store: Store) -> N
     assert row.workspace_id == "local"
 
 
+def test_upsert_fill_never_changes_an_alternate_key(store: Store) -> None:
+    """An account's platform and key identify it (its id is made from them): a fill that
+    names other values enriches the row and leaves them."""
+    store.upsert(schema.accounts, [_account("42")])
+    store.upsert(schema.accounts, [{**_account("42", handle="ada"), "key": "43"}])
+    with store.connect() as conn:
+        row = conn.execute(sa.select(schema.accounts)).one()
+    assert (row.key, row.handle) == ("42", "ada")
+
+
 def test_upsert_replace_and_nothing(store: Store) -> None:
     store.upsert(schema.accounts, [_account("7", handle="old", bio="b")])
     store.upsert(schema.accounts, [_account("7", handle="new")], on_conflict="nothing")
@@ -267,3 +277,84 @@ def test_prepared_json_parameters_are_what_sqlalchemy_binds() -> None:
     expected = [(str(n), bind(v), bind_null(v)) for n, v in enumerate(values)]
     assert plan.parameters(rows, "local") == expected
     assert expected[0][1:] == ("null", None)
+
+
+def _interaction(key: str, **extra: object) -> dict[str, object]:
+    return {
+        "interaction_id": make_id("i", key),
+        "platform": "twitter",
+        "kind": "post",
+        "occurred_at": T0,
+        "direction": "given",
+        "text": f"post {key}",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    ("table", "row"),
+    [
+        ("interactions", _interaction("bad", kind="poke")),
+        ("interactions", _interaction("bad", direction="sideways")),
+        ("edges", {"from_account": make_id("twitter", "a"), "to_account": "?", "kind": "stalks"}),
+    ],
+)
+def test_enumerated_columns_refuse_other_values(
+    store: Store, table: str, row: dict[str, object]
+) -> None:
+    store.upsert(schema.accounts, [_account("a"), _account("b")])
+    store.upsert(schema.interactions, [_interaction("ok", kind="like", direction="received")])
+    good = {"from_account": make_id("twitter", "a"), "to_account": make_id("twitter", "b")}
+    store.upsert(schema.edges, [{**good, "kind": "muted"}])
+    if table == "edges":
+        row = {**row, **good}
+    with pytest.raises(sa.exc.IntegrityError):
+        store.upsert(schema.metadata.tables[table], [row])
+
+
+def test_checks_rewritten_in_place_keep_rows_and_rowids(tmp_path: Path) -> None:
+    """Migration 0010 edits SQLite's table definitions (IN lists become OR chains) in place:
+    no table is copied, rows and rowids stay, the checks still hold; downgrading restores
+    the IN lists."""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = Store.open(url, migrate=False)
+    store.upgrade("0009")
+    store.upsert(schema.interactions, [_interaction(str(n)) for n in range(50)])
+    with store.connect() as conn:
+        before = conn.exec_driver_sql("SELECT rowid, interaction_id FROM interactions").all()
+
+    def checks() -> str:
+        with store.connect() as conn:
+            return " ".join(
+                conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table'")
+                .scalars()
+                .all()
+            )
+
+    assert "kind IN ('post', 'reply'" in checks()
+    store.upgrade()
+    assert store.schema_version() == Store.head_revision()
+    assert " IN (" not in checks()
+    assert "CHECK (kind = 'post' OR kind = 'reply' OR kind = 'mention'" in checks()
+    with store.connect() as conn:
+        assert conn.exec_driver_sql("SELECT rowid, interaction_id FROM interactions").all() == (
+            before
+        )
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+    with pytest.raises(sa.exc.IntegrityError):
+        store.upsert(schema.interactions, [_interaction("bad", kind="poke")])
+    store.upsert(schema.interactions, [_interaction("new", kind="invitation")])
+    # a reopened store (a new connection) reads the new definitions
+    store.close()
+    store = Store.open(url)
+    with pytest.raises(sa.exc.IntegrityError):
+        store.upsert(schema.interactions, [_interaction("bad", direction="sideways")])
+    with store.transaction() as conn:
+        command.downgrade(store._alembic_config(conn), "0009")
+    assert "CHECK (kind IN ('post', 'reply', 'mention'" in checks()
+    assert " OR kind = " not in checks()
+    with pytest.raises(sa.exc.IntegrityError):
+        store.upsert(schema.interactions, [_interaction("bad", kind="poke")])
+    store.close()

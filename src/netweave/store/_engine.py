@@ -692,6 +692,17 @@ class Store:
         insert_fn = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         stmt = insert_fn(table)
         updatable = [k for k in keys if k not in pk]
+        if on_conflict == "fill":
+            # a fill enriches a row and never changes what identifies it: the columns of its
+            # other unique keys (an account's platform and key, from which its id is made)
+            # stay out of the SET, which spares SQLite rewriting that index's entry per row
+            alternate = {
+                c.name
+                for u in table.constraints
+                if isinstance(u, sa.UniqueConstraint)
+                for c in u.columns
+            }
+            updatable = [k for k in updatable if k not in alternate]
         if on_conflict == "nothing" or not updatable:
             return stmt.on_conflict_do_nothing(index_elements=pk)
         excluded = stmt.excluded
