@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -172,36 +171,34 @@ class _SqlitePlan:
 
     def __init__(self, sql: str, table: sa.Table, columns: list[str], has_ws: bool) -> None:
         self.sql = sql
-        self._has_ws = has_ws
-        self._get = operator.itemgetter(*columns)
-        self._single = len(columns) == 1
         dialect = sqlite.dialect()
-        self._convert: list[tuple[int, Callable[[Any], Any]]] = []
+        # one function per plan builds a row's tuple in a single expression: the workspace,
+        # then each column, through the bind step SQLAlchemy would apply (if any). Built from
+        # positional names only (``r[k3]``, ``c3(...)``), never from the columns' names.
+        scope: dict[str, Any] = {}
+        parts = ["ws"] if has_ws else []
         for i, name in enumerate(columns):
+            scope[f"k{i}"] = name
             column_type = table.c[name].type
+            process: Callable[[Any], Any] | None
             if isinstance(column_type, schema.Timestamp):
-                self._convert.append((i + has_ws, schema.sqlite_timestamp))
-                continue
-            process = column_type._cached_bind_processor(dialect)
-            if process is not None:
-                json = isinstance(column_type, sa.JSON)
-                self._convert.append((i + has_ws, _none_first(process) if json else process))
+                process = schema.sqlite_timestamp
+            else:
+                process = column_type._cached_bind_processor(dialect)
+                if process is not None and isinstance(column_type, sa.JSON):
+                    process = _none_first(process)
+            if process is None:
+                parts.append(f"r[k{i}]")
+            else:
+                scope[f"c{i}"] = process
+                parts.append(f"c{i}(r[k{i}])")
+        source = f"lambda ws: lambda r: ({', '.join(parts)},)"
+        self._row: Callable[[str], Callable[[Mapping[str, Any]], tuple[Any, ...]]] = eval(
+            source, scope
+        )
 
     def parameters(self, rows: list[Mapping[str, Any]], workspace_id: str) -> list[tuple[Any, ...]]:
-        get = self._get
-        values: list[tuple[Any, ...]]
-        values = [(get(row),) for row in rows] if self._single else [get(row) for row in rows]
-        if self._has_ws:
-            values = [(workspace_id, *v) for v in values]
-        if not self._convert:
-            return values
-        out = []
-        for v in values:
-            row = list(v)
-            for i, process in self._convert:
-                row[i] = process(row[i])
-            out.append(tuple(row))
-        return out
+        return list(map(self._row(workspace_id), rows))
 
 
 class Store:
