@@ -36,7 +36,7 @@ __all__ = ["RecomputeReport", "recompute", "update_facts"]
 PRIVATE_KINDS = ("dm", "email", "meeting", "call")
 EXCHANGE_KINDS = ("dm", "email", "reply", "comment", "mention", "meeting", "call")
 BULK_FACTS = 20_000  # new facts from which their table's indexes are rebuilt, not updated
-_FACTS_WINDOW = 50_000  # ledger rowids labelled per read
+_FACTS_WINDOW = 20_000  # ledger rowids labelled per read (a worker labels one while one is written)
 WORKER_FACTS = 150_000  # new ledger rows from which a worker process labels them
 _CHUNK = 900  # ids per IN (...) list, under every backend's parameter limits
 
@@ -504,51 +504,58 @@ def recompute(
         agg = _aggregate(conn, ws, None if full else people)
         mutual, shared, edge_platforms = _structure(conn, ws, owners, None if full else people)
     day = now.date().isoformat()
-    scores: list[dict[str, Any]] = []
-    history: list[dict[str, Any]] = []
-    for person_id in people:
-        a = agg.get(person_id, {})
-        stats = TieStats(
-            interactions=int(a.get("n") or 0),
-            words=int(a.get("chars") or 0) // 6,
-            private=int(a.get("private") or 0),
-            intimacy_words=int(a.get("intimacy") or 0),
-            given=int(a.get("given") or 0),
-            received=int(a.get("received") or 0),
-            first_contact=a.get("first"),
-            last_contact=a.get("last"),
-            mutual=mutual.get(person_id, False),
-            shared_lists=shared.get(person_id, 0),
-            platforms=max(int(a.get("platforms") or 0), edge_platforms.get(person_id, 0), 1),
-        )
-        score = tie_strength(stats, now, half_life)
-        scores.append(
-            {
-                "person_id": person_id,
-                "strength": score.strength,
-                "raw": score.raw,
-                "decay": score.decay,
-                "dimensions": score.dimensions,
-                "reasons": score.reasons,
-                "interactions": stats.interactions,
-                "words": stats.words,
-                "private": stats.private,
-                "given": stats.given,
-                "received": stats.received,
-                "giving": int(a.get("giving") or 0),
-                "asks": int(a.get("asks") or 0),
-                "got_giving": int(a.get("got_giving") or 0),
-                "platforms": stats.platforms,
-                "first_contact": stats.first_contact,
-                "last_contact": stats.last_contact,
-                "suggested_circle": score.circle,
-                "computed_at": now,
-            }
-        )
-        history.append({"person_id": person_id, "day": day, "strength": score.strength})
+    # scored and written 5,000 people at a time: the rows of every person at once (a score
+    # carries its dimensions and reasons) held over 100 MB for 85k people
     with store.transaction():
-        store.upsert(schema.tie_scores, scores, on_conflict="replace", batch_size=5000)
-        store.upsert(schema.tie_history, history, on_conflict="replace", batch_size=5000)
+        for chunk in _chunks(people, 5000):
+            scores: list[dict[str, Any]] = []
+            for person_id in chunk:
+                a = agg.get(person_id, {})
+                stats = TieStats(
+                    interactions=int(a.get("n") or 0),
+                    words=int(a.get("chars") or 0) // 6,
+                    private=int(a.get("private") or 0),
+                    intimacy_words=int(a.get("intimacy") or 0),
+                    given=int(a.get("given") or 0),
+                    received=int(a.get("received") or 0),
+                    first_contact=a.get("first"),
+                    last_contact=a.get("last"),
+                    mutual=mutual.get(person_id, False),
+                    shared_lists=shared.get(person_id, 0),
+                    platforms=max(
+                        int(a.get("platforms") or 0), edge_platforms.get(person_id, 0), 1
+                    ),
+                )
+                score = tie_strength(stats, now, half_life)
+                scores.append(
+                    {
+                        "person_id": person_id,
+                        "strength": score.strength,
+                        "raw": score.raw,
+                        "decay": score.decay,
+                        "dimensions": score.dimensions,
+                        "reasons": score.reasons,
+                        "interactions": stats.interactions,
+                        "words": stats.words,
+                        "private": stats.private,
+                        "given": stats.given,
+                        "received": stats.received,
+                        "giving": int(a.get("giving") or 0),
+                        "asks": int(a.get("asks") or 0),
+                        "got_giving": int(a.get("got_giving") or 0),
+                        "platforms": stats.platforms,
+                        "first_contact": stats.first_contact,
+                        "last_contact": stats.last_contact,
+                        "suggested_circle": score.circle,
+                        "computed_at": now,
+                    }
+                )
+            history = [
+                {"person_id": row["person_id"], "day": day, "strength": row["strength"]}
+                for row in scores
+            ]
+            store.upsert(schema.tie_scores, scores, on_conflict="replace", batch_size=5000)
+            store.upsert(schema.tie_history, history, on_conflict="replace", batch_size=5000)
     if labelled:
         store.analyze()  # when the ledger grew a lot, let the query planner know
-    return RecomputeReport(labelled, len(scores), full)
+    return RecomputeReport(labelled, len(people), full)
