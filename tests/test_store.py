@@ -99,6 +99,21 @@ def test_upsert_fill_never_changes_an_alternate_key(store: Store) -> None:
     assert (row.key, row.handle) == ("42", "ada")
 
 
+def test_upsert_fill_keeps_a_known_json_value(store: Store) -> None:
+    """A row with no ``extra`` (None) leaves the stored one, by either write path; None is
+    stored as SQL NULL, not as the JSON text 'null'."""
+    store.upsert(schema.accounts, [_account("a")])
+    store.upsert(schema.interactions, [_interaction("1", extra={"lang": "fr"}), _interaction("2")])
+    store.upsert(schema.interactions, [_interaction("1", extra=None)])
+    store.write([store.prepare_upsert(schema.interactions, [_interaction("1", extra=None)])])
+    i = schema.interactions
+    with store.connect() as conn:
+        extras = dict(conn.execute(sa.select(i.c.text, i.c.extra)).all())
+        nulls = conn.execute(sa.select(sa.func.count()).where(i.c.extra.is_(None))).scalar_one()
+    assert extras == {"post 1": {"lang": "fr"}, "post 2": None}
+    assert nulls == 1
+
+
 def test_upsert_replace_and_nothing(store: Store) -> None:
     store.upsert(schema.accounts, [_account("7", handle="old", bio="b")])
     store.upsert(schema.accounts, [_account("7", handle="new")], on_conflict="nothing")
@@ -358,3 +373,24 @@ def test_checks_rewritten_in_place_keep_rows_and_rowids(tmp_path: Path) -> None:
     with pytest.raises(sa.exc.IntegrityError):
         store.upsert(schema.interactions, [_interaction("bad", kind="poke")])
     store.close()
+
+
+def test_json_null_documents_become_sql_null(db_url: str) -> None:
+    """Migration 0011 turns the JSON text 'null' stored by earlier versions into SQL NULL,
+    and leaves real documents alone."""
+    store = Store.open(db_url, migrate=False)
+    try:
+        store.upgrade("0010")
+        store.upsert(schema.accounts, [_account("a")])
+        store.upsert(schema.interactions, [_interaction("1"), _interaction("2", extra={"x": 1})])
+        i = schema.interactions
+        with store.transaction() as conn:  # what 0010's code wrote for None
+            conn.execute(sa.update(i).where(i.c.text == "post 1").values(extra=sa.JSON.NULL))
+        store.upgrade()
+        with store.connect() as conn:
+            rows = dict(conn.execute(sa.select(i.c.text, i.c.extra.is_(None))).all())
+            kept = conn.execute(sa.select(i.c.extra).where(i.c.text == "post 2")).scalar_one()
+        assert rows == {"post 1": True, "post 2": False}
+        assert kept == {"x": 1}
+    finally:
+        store.close()

@@ -135,7 +135,9 @@ class _SqliteLike:
 _sqlite: Any = _SqliteLike()
 _TIMESTAMP = Timestamp()
 
-JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+# None is stored as SQL NULL, not as the JSON text 'null': a fill upsert keeps a stored value
+# where the new row has none (coalesce), which the text 'null' would overwrite
+JSON = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 
 
 def _ws() -> sa.Column[str]:
