@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from netweave._worker import can_fork, in_worker
+from netweave._worker import AHEAD, can_fork, in_worker
 from netweave.errors import InputError, NetweaveError
 
 STARTS = ["fresh", pytest.param("fork", marks=pytest.mark.skipif(not can_fork(), reason="Linux"))]
@@ -41,6 +41,11 @@ def forever(pid_file: str) -> Generator[int, None, None]:
     while True:
         yield i
         i += 1
+
+
+def stamped(n: int) -> Generator[tuple[float, bytes], None, None]:
+    for _ in range(n):
+        yield time.time(), b"x" * 300_000  # more than a pipe holds
 
 
 def _run_all(gen: Generator[int, None, str]) -> tuple[list[int], str]:
@@ -97,3 +102,16 @@ def test_closing_early_stops_the_child(start: str, tmp_path: Path) -> None:
         time.sleep(0.05)
     else:
         pytest.fail("the worker process is still running")
+
+
+@pytest.mark.parametrize("start", STARTS)
+def test_the_child_works_ahead_of_a_busy_parent_but_not_without_bound(start: str) -> None:
+    """While the parent is busy with one item, the child makes the next ones (up to AHEAD
+    waiting, one in the pipe, one in hand), then waits."""
+    items = in_worker(stamped, AHEAD + 6, name="stamps", start=start)  # type: ignore[arg-type]
+    next(items)
+    time.sleep(1.0)
+    woke = time.time()
+    made = [when for when, _ in items]
+    assert all(when < woke for when in made[: AHEAD + 1])
+    assert all(when > woke for when in made[AHEAD + 3 :])

@@ -2,8 +2,10 @@
 
 Two cores do nearly twice the work when one process produces (reads, parses, labels) while
 the other writes SQLite, the single writer. :func:`in_worker` runs a generator function in a
-child process and yields what it yields; the child's return value is the parent's. The pipe
-holds at most about one item, so memory stays bounded however much the child produces.
+child process and yields what it yields; the child's return value is the parent's. The child
+keeps working while the parent is busy, at most ``AHEAD`` pickled items ahead (a batch's
+production and its writing vary in cost, and a one-item pipe made each wait on the other);
+memory stays bounded however much the child produces.
 
 - ``start="fork"`` (Linux only): cheap; the child inherits the arguments as they are, so they
   need not pickle. The child must not use SQLite at all: SQLite's per-process lock
@@ -25,9 +27,11 @@ import ctypes
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Generator, Iterator
 from typing import IO, Any, Literal, TypeVar
@@ -38,6 +42,7 @@ __all__ = ["can_fork", "in_worker"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+AHEAD = 3  # items a worker may have ready before its parent takes them
 Start = Literal["fork", "fresh"]
 Produce = Callable[..., Generator[Any, None, Any]]
 
@@ -104,10 +109,7 @@ def _forked_child(writer: Any, parent_end: Any, produce: Produce, args: tuple[An
     parent_end.close()  # the inherited copy of the parent's read end
     _die_with_parent()
     try:
-        for message in _run(produce, args):
-            writer.send(message)
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the parent is gone (interrupted or killed): nothing left to do
+        _send_all(_run(produce, args), writer.send_bytes)
     finally:
         writer.close()
 
@@ -144,15 +146,43 @@ def _fresh_child() -> None:
     out: IO[bytes] = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to stderr, never into the messages
     produce, args = pickle.load(sys.stdin.buffer)
+
+    def write(data: bytes) -> None:
+        out.write(data)
+        out.flush()
+
     try:
-        for message in _run(produce, args):
-            pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-            out.flush()
-    except (BrokenPipeError, ConnectionResetError):
-        pass
+        _send_all(_run(produce, args), write)
     finally:
         with contextlib.suppress(BrokenPipeError):
             out.close()
+
+
+def _send_all(messages: Iterator[tuple[str, Any]], write: Callable[[bytes], None]) -> None:
+    """Pickle each message here and write it from a thread of its own, so the job goes on
+    while the parent is busy with earlier items, up to ``AHEAD`` messages ahead. Stops once
+    the parent has gone (its end of the pipe closed)."""
+    pending: queue.Queue[bytes | None] = queue.Queue(AHEAD)
+    gone: list[BaseException] = []
+
+    def drain() -> None:
+        while (data := pending.get()) is not None:
+            if not gone:
+                try:
+                    write(data)
+                except (BrokenPipeError, ConnectionResetError) as exc:
+                    gone.append(exc)  # the rest is dropped; the job stops at its next item
+
+    sender = threading.Thread(target=drain, name="netweave-worker-send", daemon=True)
+    sender.start()
+    try:
+        for message in messages:
+            if gone:
+                return
+            pending.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        pending.put(None)
+        sender.join()
 
 
 def _run(produce: Produce, args: tuple[Any, ...]) -> Iterator[tuple[str, Any]]:

@@ -7,7 +7,7 @@ resumes after the last committed batch. Re-importing is idempotent: every row ha
 
 Speed: a file over ``PARALLEL_FILE`` bytes is read, parsed and transformed by a worker process
 (where ``fork`` exists) while this process writes; the worker hands over batches ready to write
-(:meth:`Store.prepare_upsert`) through a pipe that holds at most one batch, so memory stays
+(:meth:`Store.prepare_upsert`), at most a few batches ahead of the writer, so memory stays
 bounded whatever the file size. A large file's batch is about ``COMMIT_ROWS`` rows: SQLite
 rewrites every page a transaction touched, so fewer, bigger commits write far less.
 """
