@@ -288,3 +288,96 @@ def test_twitter_dates_parse_to_the_same_instant(dt: object) -> None:
     dt = dt.replace(microsecond=0)
     text = dt.strftime("%a %b %d %H:%M:%S +0000 %Y")
     assert ts_twitter(text) == dt.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+
+
+def _transformed_each(reader: object, data: bytes) -> list[object]:
+    """Each record of ``data`` through ``reader`` and the tweet transform: its rows, or the
+    error it raised (type and message)."""
+    import io
+
+    from netweave.importers import twitter
+    from netweave.importers._base import Context
+
+    ctx = Context(file="tweets.js", owner={"twitter": OWNER}, owner_key={"twitter": "1001"})
+    out: list[object] = []
+    try:
+        for _label, record in reader(io.BytesIO(data), ctx):  # type: ignore[operator]
+            try:
+                out.append(twitter.tweet(record, ctx))
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+                out.append((type(exc).__name__, str(exc)))
+    except InputError as exc:
+        out.append(str(exc))
+    return out
+
+
+def _plain_reader(stream: object, ctx: object) -> object:
+    from netweave.importers._readers import json_array_records
+
+    return json_array_records(stream, "tweets.js")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["tweets.js", "tweets-part1.js"])
+def test_tweets_read_to_their_shape_give_the_rows_of_a_full_read(name: str) -> None:
+    """tweets.js is parsed to the fields the transform reads; the rows are the same."""
+    from netweave.importers import twitter
+
+    data = (ARCHIVE / "data" / name).read_bytes()
+    shaped = _transformed_each(twitter._tweets_reader, data)
+    assert shaped == _transformed_each(_plain_reader, data)
+    assert len(shaped) >= 2
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=6,
+)
+_MENTION = st.fixed_dictionaries(
+    {},
+    optional={
+        "id_str": st.sampled_from(["42", "-1", "2002"]) | _VALUES,
+        "screen_name": st.text(max_size=8) | _VALUES,
+        "name": _VALUES,
+        "indices": _VALUES,
+    },
+)
+_ENTITIES = st.fixed_dictionaries(
+    {},
+    optional={
+        "user_mentions": st.lists(_MENTION, max_size=3) | _VALUES,
+        "hashtags": st.lists(st.fixed_dictionaries({}, optional={"text": _VALUES})) | _VALUES,
+        "urls": st.lists(
+            st.fixed_dictionaries({}, optional={"expanded_url": _VALUES, "url": _VALUES})
+        )
+        | _VALUES,
+        "symbols": _VALUES,
+    },
+)
+_TWEET = st.fixed_dictionaries(
+    {
+        "id_str": st.sampled_from(["1", "2", "3"]) | _VALUES,
+        "created_at": st.just("Wed Oct 10 20:19:24 +0000 2018") | _VALUES,
+    },
+    optional={
+        "full_text": st.sampled_from(["RT @ada: hi", "hello"]) | _VALUES,
+        "text": _VALUES,
+        "entities": _ENTITIES | _VALUES,
+        "in_reply_to_status_id_str": _VALUES,
+        "in_reply_to_user_id_str": _VALUES,
+        "in_reply_to_screen_name": _VALUES,
+        "conversation_id_str": _VALUES,
+        "edit_info": _VALUES,
+        "favorite_count": _VALUES,
+    },
+)
+
+
+@given(st.lists(st.one_of(st.fixed_dictionaries({"tweet": _TWEET}), _TWEET), max_size=4))
+def test_any_tweets_read_to_their_shape_transform_as_read_in_full(records: list[object]) -> None:
+    """Whatever types a tweets.js holds, the shaped read gives the rows (or the error) of a
+    full read, record by record."""
+    from netweave.importers import twitter
+
+    data = b"window.YTD.tweets.part0 = " + json.dumps(records).encode()
+    assert _transformed_each(twitter._tweets_reader, data) == _transformed_each(_plain_reader, data)

@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import IO, Any
+from typing import IO, Any, TypedDict
 
 from ._base import Context, Entry, Rows, register, ts_epoch, ts_iso, ts_twitter
 from ._readers import json_array_records
@@ -39,6 +39,51 @@ def _ytd(*names: str) -> Any:
 
 def _reader(stream: IO[bytes], ctx: Context) -> Any:
     return json_array_records(stream, ctx.file)
+
+
+# The fields of a tweets.js record that :func:`tweet` reads (see json_array_records' ``shape``):
+# a tweet's other fields (edit_info, source, display_text_range, counts, ...) are never built.
+
+
+class _Mention(TypedDict, total=False):
+    id_str: Any
+    screen_name: Any
+    name: Any
+
+
+class _Hashtag(TypedDict, total=False):
+    text: Any
+
+
+class _Url(TypedDict, total=False):
+    expanded_url: Any
+    url: Any
+
+
+class _Entities(TypedDict, total=False):
+    user_mentions: list[_Mention] | None
+    hashtags: list[_Hashtag] | None
+    urls: list[_Url] | None
+
+
+class _Tweet(TypedDict, total=False):
+    id_str: Any
+    created_at: Any
+    full_text: Any
+    text: Any
+    entities: _Entities | None
+    in_reply_to_status_id_str: Any
+    in_reply_to_user_id_str: Any
+    in_reply_to_screen_name: Any
+    conversation_id_str: Any
+
+
+class _TweetRecord(_Tweet, total=False):
+    tweet: _Tweet  # archives wrap each tweet in {"tweet": ...}; early ones did not
+
+
+def _tweets_reader(stream: IO[bytes], ctx: Context) -> Any:
+    return json_array_records(stream, ctx.file, shape=_TweetRecord)
 
 
 def _owner(ctx: Context, rows: Rows) -> str:
@@ -288,7 +333,7 @@ for _source, _names, _transform, _priority in (
         Entry(
             source=_source,
             platform=PLATFORM,
-            reader=_reader,
+            reader=_tweets_reader if _transform is tweet else _reader,
             transform=_transform,
             patterns=tuple(p.format(n) for n in _names for p in _JS),
             sniff=_ytd(*(n.replace("-", "_") for n in _names)),
