@@ -235,3 +235,38 @@ def test_scores_survive_reopen(db_url: str) -> None:
         n = conn.execute(sa.select(sa.func.count()).select_from(schema.tie_scores)).scalar_one()
     assert n == 3
     again.close()
+
+
+def _scores(store: Store) -> list[tuple[object, ...]]:
+    ts = schema.tie_scores
+    with store.connect() as conn:
+        return [
+            tuple(row)
+            for row in conn.execute(
+                sa.select(ts.c.person_id, ts.c.strength, ts.c.interactions, ts.c.platforms)
+                .add_columns(ts.c.given, ts.c.received, ts.c.giving, ts.c.asks, ts.c.dimensions)
+                .order_by(ts.c.person_id)
+            )
+        ]
+
+
+def test_many_people_are_read_in_one_pass_with_the_same_scores(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past _SCAN_FROM people (a first import) recompute reads every link and sum in one pass
+    and keeps the people it scores: the scores are those of the lookups, and an incremental
+    run still touches only the people affected."""
+    from netweave.relationships import health
+
+    build(store)
+    recompute(store, now=NOW, settings=Settings())
+    looked_up = _scores(store)
+    with store.transaction() as conn:
+        conn.execute(sa.delete(schema.tie_scores))
+        conn.execute(sa.delete(schema.interaction_facts))
+        conn.execute(sa.delete(schema.sync_state).where(schema.sync_state.c.connector == "facts"))
+    monkeypatch.setattr(health, "_SCAN_FROM", 0)
+    assert recompute(store, now=NOW, settings=Settings()).people == 3
+    assert _scores(store) == looked_up
+    log_interaction(store, pid("Bo"), "meeting", when=_days_ago(1))
+    assert recompute(store, now=NOW, settings=Settings()).people == 1

@@ -39,6 +39,7 @@ BULK_FACTS = 20_000  # new facts from which their table's indexes are rebuilt, n
 _FACTS_WINDOW = 20_000  # ledger rowids labelled per read (a worker labels one while one is written)
 WORKER_FACTS = 150_000  # new ledger rows from which a worker process labels them
 _CHUNK = 900  # ids per IN (...) list, under every backend's parameter limits
+_SCAN_FROM = 20 * _CHUNK  # ids from which one pass over a whole table beats IN (...) lookups
 
 
 @dataclass
@@ -292,6 +293,11 @@ def _affected_people(conn: sa.Connection, ws: str, accounts: set[str]) -> set[st
     """People behind touched accounts, people never scored, and people changed since."""
     link, ts, p = schema.account_links, schema.tie_scores, schema.people
     people: set[str] = set()
+    if len(accounts) > _SCAN_FROM:
+        # most accounts (a first import): one pass over the links beats a hundred lookups
+        q = sa.select(link.c.account_id, link.c.person_id).where(link.c.workspace_id == ws)
+        people.update(pid for acc, pid in conn.execute(q) if acc in accounts)
+        accounts = set()
     for ids in _chunks(sorted(accounts)):
         people.update(
             conn.execute(
@@ -501,8 +507,11 @@ def recompute(
             people = sorted(_affected_people(conn, ws, touched))
         if not people:
             return RecomputeReport(labelled, 0, full)
-        agg = _aggregate(conn, ws, None if full else people)
-        mutual, shared, edge_platforms = _structure(conn, ws, owners, None if full else people)
+        # many people: read everyone's sums in one pass and keep theirs, rather than look
+        # their accounts up a few hundred at a time (a first import scores everyone)
+        scope = None if full or len(people) > _SCAN_FROM else people
+        agg = _aggregate(conn, ws, scope)
+        mutual, shared, edge_platforms = _structure(conn, ws, owners, scope)
     day = now.date().isoformat()
     # scored and written 5,000 people at a time: the rows of every person at once (a score
     # carries its dimensions and reasons) held over 100 MB for 85k people
