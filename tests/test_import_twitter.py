@@ -152,6 +152,60 @@ def test_cli_import_reports_and_reopens(tmp_path: Path) -> None:
     code, out = _cli("--db", str(db), "import", str(make_zip(tmp_path)))
     assert code == 0
     assert "nothing new" in out
+    # the files of one zip are named inside it, under the zip's name
+    assert f"from {make_zip(tmp_path)}" in out
+    assert "\ndata/tweets.js " in out
+    assert data["files"][0]["archive"] == str(make_zip(tmp_path))
+
+
+def test_after_an_import_each_stage_is_shown_as_it_starts(tmp_path: Path) -> None:
+    """A bar tells the user what the minutes after the files are spent on."""
+    from netweave.importers._save import Progress
+    from netweave.refresh import after_ingest
+
+    class Recorder(Progress):
+        def __init__(self) -> None:
+            self.seen: list[object] = []
+
+        def total(self, n: int | None) -> None:
+            self.seen.append(n)
+
+        def describe(self, text: str) -> None:
+            self.seen.append(text)
+
+    store = Store.open(f"sqlite:///{tmp_path / 'n.db'}")
+    import_paths(store, [str(make_zip(tmp_path))], settings=Settings())
+    bar = Recorder()
+    flowed = after_ingest(store, Settings(), progress=bar)
+    store.close()
+    assert flowed["people"]["people"] > 0
+    assert bar.seen == [
+        None,
+        "finding people (identity resolution)",
+        None,
+        "scoring relationships",
+        None,
+        "indexing topics",
+    ]
+
+
+def test_the_bar_counts_bytes_in_megabytes_and_stages_not_at_all() -> None:
+    from rich.progress import Progress as Bar
+
+    from netweave.cli._output import Ticker, _Done
+
+    bar = Bar(_Done("bytes"))
+    ticker = Ticker(bar, "data/tweets.js")
+    ticker.total(176_878_254)
+    ticker.advance(12_500_000)
+    assert str(_Done("bytes").render(bar.tasks[0])) == "12.5/176.9 MB"
+    ticker.total(None)
+    ticker.describe("scoring relationships")
+    assert [(t.description, t.total) for t in bar.tasks] == [("scoring relationships", None)]
+    assert str(_Done("bytes").render(bar.tasks[0])) == ""
+    items = Bar()
+    items.add_task("records", total=5000, completed=1200)
+    assert str(_Done("items").render(items.tasks[0])) == "1,200/5,000"
 
 
 def _broken_copy(tmp_path: Path, name: str, content: bytes) -> Path:

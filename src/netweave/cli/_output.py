@@ -13,7 +13,15 @@ from typing import Any
 import orjson
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from ..config import Settings, database_url
 from ..importers._save import Progress as ImportProgress
@@ -126,8 +134,17 @@ class Ticker(ImportProgress):
         self._task = progress.add_task(description, total=None) if progress else None
 
     def total(self, n: int | None) -> None:
-        if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, total=n)
+        if self._progress is None or self._task is None:
+            return
+        if n is None:
+            # rich keeps a total once set: a stage of unknown length gets a task of its own
+            # (a pulsing bar)
+            task = next(t for t in self._progress.tasks if t.id == self._task)
+            if task.total is not None:
+                self._progress.remove_task(self._task)
+                self._task = self._progress.add_task(task.description, total=None)
+            return
+        self._progress.update(self._task, total=n)
 
     def advance(self, n: int = 1) -> None:
         if self._progress is not None and self._task is not None:
@@ -138,9 +155,30 @@ class Ticker(ImportProgress):
             self._progress.update(self._task, description=text)
 
 
+class _Done(ProgressColumn):
+    """How much is done of how much: items ("1,200/5,000") or bytes ("12.5/168.7 MB"); nothing
+    while the total is unknown (a stage that cannot say how far along it is)."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text("")
+        if self.unit == "bytes":
+            done = f"{task.completed / 1e6:,.1f}/{task.total / 1e6:,.1f} MB"
+        else:
+            done = f"{int(task.completed):,}/{int(task.total):,}"
+        return Text(done, style="progress.download")
+
+
 @contextmanager
-def progress(ctx: typer.Context, description: str) -> Iterator[Ticker]:
-    """A progress bar on a terminal; silent under --json/--silent or when stderr is not a TTY."""
+def progress(ctx: typer.Context, description: str, *, unit: str = "items") -> Iterator[Ticker]:
+    """A progress bar on a terminal; silent under --json/--silent or when stderr is not a TTY.
+
+    ``unit`` is what the totals count: "items" or "bytes".
+    """
     st = state(ctx)
     if st.json or st.silent or not sys.stderr.isatty():
         yield Ticker()
@@ -148,7 +186,7 @@ def progress(ctx: typer.Context, description: str) -> Iterator[Ticker]:
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        _Done(unit),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,

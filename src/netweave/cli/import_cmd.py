@@ -23,21 +23,26 @@ def import_(
     blogs): a zip, a folder or a file; the format is detected from the contents."""
     st = state(ctx)
     store = st.store()
-    with progress(ctx, "importing") as bar:
-        report = import_paths(
-            store, [str(p) for p in paths], settings=st.settings(), progress=bar, force=force
-        )
-
     # what the import changed flows on: people, tie scores, the topic index
     from ..refresh import after_ingest
 
-    flowed = after_ingest(store, st.settings())  # only accounts new or changed
+    with progress(ctx, "importing", unit="bytes") as bar:
+        report = import_paths(
+            store, [str(p) for p in paths], settings=st.settings(), progress=bar, force=force
+        )
+        flowed = after_ingest(store, st.settings(), progress=bar)  # accounts new or changed
     people, indexed = flowed["people"], flowed["indexed"]
 
     def render(con: Console) -> None:
+        # files of one archive are named inside it, under the archive's name
+        archives = {f.archive for f in report.files}
+        inside = len(archives) == 1 and None not in archives
         table = Table("file", "kind", "records", "status", box=None, pad_edge=False)
         for f in report.files:
-            table.add_row(f.file, f.source, f"{f.records:,}", f.status)
+            name = f.file.removeprefix(f"{f.archive}:") if inside else f.file
+            table.add_row(name, f.source, f"{f.records:,}", f.status)
+        if inside:
+            con.print(f"from {archives.pop()}")
         con.print(table)
         added = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in report.added.items() if n)
         con.print(f"added: {added or 'nothing new'}")

@@ -51,6 +51,7 @@ class FileReport:
     source: str
     status: str  # imported | resumed | unchanged
     records: int = 0
+    archive: str | None = None  # the zip or folder given, when the file was found inside one
 
 
 @dataclass
@@ -211,7 +212,9 @@ def _import_file(
         ).one_or_none()
     if prior is not None and prior.status == "done" and not force:
         progress.advance(source.size)
-        return FileReport(source.label, source.entry.source, "unchanged")
+        return FileReport(
+            source.label, source.entry.source, "unchanged", archive=_archive_of(source)
+        )
     skip = prior.records_done if prior is not None and prior.status != "done" and not force else 0
     started = utcnow()
     base = {
@@ -277,7 +280,12 @@ def _import_file(
             on_conflict="replace",
         )
         raise
-    return FileReport(source.label, source.entry.source, "resumed" if skip else "imported", done)
+    status = "resumed" if skip else "imported"
+    return FileReport(source.label, source.entry.source, status, done, _archive_of(source))
+
+
+def _archive_of(source: SourceFile) -> str | None:
+    return source.origin if source.inner else None
 
 
 def _progress(store: Store, base: dict[str, Any], done: int) -> None:
