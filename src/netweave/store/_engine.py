@@ -151,21 +151,6 @@ class Prepared:
     rows: tuple[Mapping[str, Any], ...] = ()
 
 
-def _none_first(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A JSON column's bind step, answering None without serializing it again each row.
-
-    Most rows' JSON columns hold None (an interaction with no extra), which SQLAlchemy's step
-    serializes anew each time; its answer for None is computed once here instead (the same
-    text, or NULL for a column that maps None to NULL).
-    """
-    none = process(None)
-
-    def bind(value: Any) -> Any:
-        return none if value is None else process(value)
-
-    return bind
-
-
 class _SqlitePlan:
     """A rendered SQLite upsert and how to turn row mappings into its positional parameters."""
 
@@ -185,8 +170,6 @@ class _SqlitePlan:
                 process = schema.sqlite_timestamp
             else:
                 process = column_type._cached_bind_processor(dialect)
-                if process is not None and isinstance(column_type, sa.JSON):
-                    process = _none_first(process)
             if process is None:
                 parts.append(f"r[k{i}]")
             else:
