@@ -297,15 +297,15 @@ def _affected_people(conn: sa.Connection, ws: str, accounts: set[str]) -> set[st
         # most accounts (a first import): one pass over the links beats a hundred lookups
         q = sa.select(link.c.account_id, link.c.person_id).where(link.c.workspace_id == ws)
         people.update(pid for acc, pid in conn.execute(q) if acc in accounts)
-        accounts = set()
-    for ids in _chunks(sorted(accounts)):
-        people.update(
-            conn.execute(
-                sa.select(link.c.person_id)
-                .distinct()
-                .where(link.c.workspace_id == ws, link.c.account_id.in_(ids))
-            ).scalars()
-        )
+    else:
+        for ids in _chunks(sorted(accounts)):
+            people.update(
+                conn.execute(
+                    sa.select(link.c.person_id)
+                    .distinct()
+                    .where(link.c.workspace_id == ws, link.c.account_id.in_(ids))
+                ).scalars()
+            )
     stale = (
         sa.select(p.c.person_id)
         .select_from(
