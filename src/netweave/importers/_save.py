@@ -8,8 +8,9 @@ resumes after the last committed batch. Re-importing is idempotent: every row ha
 Speed: a file over ``PARALLEL_FILE`` bytes is read, parsed and transformed by a worker process
 (where ``fork`` exists) while this process writes; the worker hands over batches ready to write
 (:meth:`Store.prepare_upsert`), at most a few batches ahead of the writer, so memory stays
-bounded whatever the file size. A large file's batch is about ``COMMIT_ROWS`` rows: SQLite
-rewrites every page a transaction touched, so fewer, bigger commits write far less.
+bounded whatever the file size. A large file commits ``COMMIT_ROWS`` rows first, then ever more
+(:func:`_commit_after`): SQLite rewrites every page a transaction touched, so fewer, bigger
+commits write far less.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ PARALLEL_FILE = 8 << 20
 BATCH_RECORDS = 5000
 BATCH_ROWS = 12_000
 COMMIT_ROWS = 50_000
+COMMIT_ROWS_MAX = 400_000
 LEDGER_TABLES = ("accounts", "account_contacts", "edges", "interactions", "lists", "list_members")
 _ON_CONFLICT: dict[str, Any] = {"account_contacts": "nothing", "list_members": "nothing"}
 
@@ -198,7 +200,12 @@ def _note_owner(rows: Rows, ctx: Context) -> None:
 
 
 def _import_file(
-    store: Store, source: SourceFile, ctx: Context, progress: Progress, force: bool
+    store: Store,
+    source: SourceFile,
+    ctx: Context,
+    progress: Progress,
+    force: bool,
+    ledger: _Ledger,
 ) -> FileReport:
     run_id = make_id(
         source.entry.source, source.inner or source.origin.rsplit("/", 1)[-1], source.fingerprint
@@ -243,9 +250,10 @@ def _import_file(
                             txn.enter_context(store.transaction())
                         pending += max(1, store.write(prepared))
                         done += n
-                        if pending >= COMMIT_ROWS:
+                        if pending >= _commit_after(ledger.rows):
                             _progress(store, base, done)
                             txn.close()
+                            ledger.rows += pending
                             committed, pending = done, 0
                     if pending:
                         _progress(store, base, done)
@@ -282,6 +290,27 @@ def _import_file(
         raise
     status = "resumed" if skip else "imported"
     return FileReport(source.label, source.entry.source, status, done, _archive_of(source))
+
+
+@dataclass
+class _Ledger:
+    """About how many rows the ledger holds, counted on as an import commits."""
+
+    rows: int
+
+
+def _commit_after(held: int) -> int:
+    """Rows the next commit of a large file waits for, when the ledger holds ``held`` rows.
+
+    Every commit rewrites each index page it touched, and rows with hashed keys touch pages
+    all over their primary key's index: the larger the table, the more pages a commit of a
+    given size touches. So commits grow with the ledger, from ``COMMIT_ROWS`` up to
+    ``COMMIT_ROWS_MAX``; an interrupted import redoes at most one commit's worth.
+
+    >>> [_commit_after(n) for n in (0, 50_000, 150_000, 5_000_000)]
+    [50000, 50000, 150000, 400000]
+    """
+    return min(COMMIT_ROWS_MAX, max(COMMIT_ROWS, held))
 
 
 def _archive_of(source: SourceFile) -> str | None:
@@ -441,6 +470,7 @@ def _import_sources(
     sources, skipped = discover(paths, archives)
     ctx = _owner_context(store, settings)
     before = _ledger_counts(store)
+    ledger = _Ledger(sum(before.values()))
     report = ImportReport(skipped=skipped)
     progress.total(sum(s.size for s in sources))
     # a first bulk load fills the empty ledger faster without its secondary indexes
@@ -449,7 +479,7 @@ def _import_sources(
     try:
         for source in sources:
             progress.describe(source.inner or source.origin)
-            file_report = _import_file(store, source, ctx, progress, force)
+            file_report = _import_file(store, source, ctx, progress, force, ledger)
             report.files.append(file_report)
             if on_file is not None:
                 on_file(file_report)
