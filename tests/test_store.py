@@ -170,6 +170,28 @@ def test_foreign_keys_are_enforced(store: Store) -> None:
         )
 
 
+def test_a_derived_transaction_skips_foreign_key_lookups_and_only_it(tmp_path: Path) -> None:
+    """SQLite: a derived write (rows made from stored rows) is not checked; every other
+    transaction on the same pooled connection is, before and after it."""
+    store = Store.open(f"sqlite:///{tmp_path / 'fk.db'}")
+    dangling = [{"from_account": "nope", "to_account": "nope", "kind": "follows"}]
+    try:
+        with store.transaction(derived=True):
+            store.upsert(schema.edges, dangling)
+            with store.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 0
+        assert store.counts()["edges"] == 1  # written unchecked, as asked
+        with store.transaction() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+            conn.exec_driver_sql("DELETE FROM edges")
+        with pytest.raises(sa.exc.IntegrityError):
+            store.upsert(schema.edges, dangling)
+        with store.connect() as conn:  # a reader again: checks back on
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    finally:
+        store.close()
+
+
 def test_timestamps_round_trip_as_aware_utc(store: Store) -> None:
     when = datetime(2018, 10, 10, 20, 19, 24, 123456, tzinfo=UTC)
     store.upsert(schema.accounts, [_account("t", first_seen=when)])

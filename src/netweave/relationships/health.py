@@ -13,14 +13,12 @@ interactions, new links or no score yet are recomputed.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -28,16 +26,18 @@ from .._worker import in_worker
 from ..config import Settings
 from ..store import Store, schema, utcnow
 from ..store._bulk import defer_indexes, restore_indexes
-from .giving import classify
-from .ties import TieStats, intimacy_words, tie_strength
+from ._facts import FACT_COLUMNS, PLAIN_SELECT, fact, facts_of, labelled, labelled_apart
+from .ties import TieStats, tie_strength
 
 __all__ = ["RecomputeReport", "recompute", "update_facts"]
 
+T = TypeVar("T")
+
 PRIVATE_KINDS = ("dm", "email", "meeting", "call")
-EXCHANGE_KINDS = ("dm", "email", "reply", "comment", "mention", "meeting", "call")
 BULK_FACTS = 20_000  # new facts from which their table's indexes are rebuilt, not updated
-_FACTS_WINDOW = 20_000  # ledger rowids labelled per read (a worker labels one while one is written)
-WORKER_FACTS = 150_000  # new ledger rows from which a worker process labels them
+_FACTS_WINDOW = 10_000  # ledger rowids labelled per read (a worker labels one while one is written)
+WORKER_FACTS = 150_000  # new ledger rows from which worker processes label them
+LABELLERS = 2  # worker processes that label a large ledger, taking windows in turn
 _CHUNK = 900  # ids per IN (...) list, under every backend's parameter limits
 _SCAN_FROM = 20 * _CHUNK  # ids from which one pass over a whole table beats IN (...) lookups
 
@@ -56,86 +56,24 @@ def _chunks(ids: list[str], size: int = _CHUNK) -> Iterator[list[str]]:
         yield ids[i : i + size]
 
 
-_FACT_COLUMNS = (
-    "counterpart",
-    "interaction_id",
-    "direction",
-    "kind",
-    "platform",
-    "occurred_at",
-    "chars",
-    "label",
-    "reason",
-    "intimacy",
-    "thread_id",
-)
+def _taking_turns(sources: list[Generator[T, None, Any]]) -> Generator[T, None, None]:
+    """The items of ``sources`` one from each in turn, until all are spent; closing this
+    closes every source.
 
-
-def _fact(row: Sequence[Any], domains: list[str]) -> tuple[Any, ...]:
-    """The facts of one ledger row (id, kind, direction, platform, time, actor, target, text,
-    thread)."""
-    iid, kind, direction, platform, when, actor, target, text, thread = row
-    if kind == "like":
-        label, reason = "neutral", "like"
-    else:
-        c = classify(text, kind=kind, own_domains=domains)
-        label, reason = c.label, c.reason
-    counterpart = (target if direction == "given" else actor) or ""
-    # intimacy words count only in exchanges with someone, not in broadcasts
-    intimacy = intimacy_words(text) if kind in EXCHANGE_KINDS else 0
-    return (
-        counterpart,
-        iid,
-        direction,
-        kind,
-        platform,
-        when,
-        len(text or ""),
-        label,
-        reason,
-        intimacy,
-        thread,
-    )
-
-
-def _fact_key(row: tuple[Any, ...]) -> tuple[str, str]:
-    return row[1], row[2]
-
-
-_PLAIN_SELECT = (
-    "SELECT i.interaction_id, i.kind, i.direction, i.platform, i.occurred_at, "
-    "i.actor_account, i.target_account, i.text, i.thread_id FROM interactions i "
-    "WHERE +i.workspace_id = ?"
-)
-
-
-def _facts_of(rows: list[Any], ws: str, domains: list[str]) -> list[tuple[Any, ...]]:
-    """Facts rows of ledger rows, in primary-key order (the clustered table then grows at its
-    end, not at random points)."""
-    facts = [(ws, *_fact(r, domains)) for r in rows]
-    facts.sort(key=_fact_key)
-    return facts
-
-
-def _labelled(
-    cursor: Any, window: str, ws: str, ranges: list[tuple[int, int]], domains: list[str]
-) -> Generator[list[tuple[Any, ...]], None, None]:
-    """Facts rows of the ledger rows ``window`` selects, one list per rowid range."""
-    for lo, hi in ranges:
-        cursor.execute(window + " AND i.rowid > ? AND i.rowid <= ?", (ws, lo, hi))
-        yield _facts_of(cursor.fetchall(), ws, domains)
-
-
-def _labelled_apart(
-    database: str, window: str, ws: str, ranges: list[tuple[int, int]], domains: list[str]
-) -> Generator[list[tuple[Any, ...]], None, None]:
-    """:func:`_labelled` in a worker process, over a read-only connection of its own (it sees
-    the committed ledger; the caller's open transaction has not changed it)."""
-    conn = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=ro", uri=True)
+    >>> list(_taking_turns([(c for c in "ace"), (c for c in "bd")]))
+    ['a', 'b', 'c', 'd', 'e']
+    """
     try:
-        yield from _labelled(conn.cursor(), window, ws, ranges, domains)
+        live = list(sources)
+        while live:
+            for source in list(live):
+                try:
+                    yield next(source)
+                except StopIteration:
+                    live.remove(source)
     finally:
-        conn.close()
+        for source in sources:
+            source.close()
 
 
 def _write_facts(
@@ -168,12 +106,14 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         "WHERE f.interaction_id IS NULL AND +i.workspace_id = ?"
     )
     insert = (
-        f"INSERT OR REPLACE INTO interaction_facts (workspace_id, {', '.join(_FACT_COLUMNS)})"
-        f" VALUES ({', '.join('?' * (len(_FACT_COLUMNS) + 1))})"
+        f"INSERT OR REPLACE INTO interaction_facts (workspace_id, {', '.join(FACT_COLUMNS)})"
+        f" VALUES ({', '.join('?' * (len(FACT_COLUMNS) + 1))})"
     )
     touched: set[str] = set()
     count = 0
-    with store.transaction() as conn:
+    # facts are made from ledger rows read inside this transaction, which holds the write lock:
+    # every interaction they name exists
+    with store.transaction(derived=True) as conn:
         mark = int(
             conn.exec_driver_sql(
                 "SELECT value FROM sync_state WHERE workspace_id = ? AND connector = 'facts' "
@@ -196,7 +136,7 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         # anti-join could not look facts up by interaction, so it is left out: the table was
         # empty, no row has facts yet.
         deferred = top - mark >= BULK_FACTS and bool(defer_indexes(store, "interaction_facts"))
-        window = _PLAIN_SELECT if deferred else select
+        window = PLAIN_SELECT if deferred else select
         # the driver's cursor reads without per-row result objects; one window of rowids at
         # a time keeps memory bounded whatever the ledger's size
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -204,27 +144,32 @@ def _facts_sqlite(store: Store, domains: list[str]) -> tuple[int, set[str]]:
         database = store.engine.url.database
         facts: Generator[list[tuple[Any, ...]], None, None]
         if top - mark >= WORKER_FACTS and database and database != ":memory:":
-            # labelling is Python work: a worker process labels the next window while this
-            # one writes the last
-            facts = in_worker(
-                _labelled_apart,
-                database,
-                window,
-                ws,
-                ranges,
-                domains,
-                name="labelling interactions",
-                start="fresh",
+            # labelling is Python work, more than writing its rows: two worker processes
+            # label every other window each while this one writes what they send
+            facts = _taking_turns(
+                [
+                    in_worker(
+                        labelled_apart,
+                        database,
+                        window,
+                        ws,
+                        ranges[turn::LABELLERS],
+                        domains,
+                        name="labelling interactions",
+                        start="fresh",
+                    )
+                    for turn in range(LABELLERS)
+                ]
             )
         else:
-            facts = _labelled(cursor, window, ws, ranges, domains)
+            facts = labelled(cursor, window, ws, ranges, domains)
         with closing(facts):  # a failed write stops the worker at once
             count += _write_facts(cursor, insert, facts, touched)
         restore_indexes(store)
         if have + count != total:
             cursor.execute(select, (ws,))
             count += _write_facts(
-                cursor, insert, [_facts_of(cursor.fetchall(), ws, domains)], touched
+                cursor, insert, [facts_of(cursor.fetchall(), ws, domains)], touched
             )
         cursor.close()
         conn.exec_driver_sql(
@@ -271,7 +216,7 @@ def update_facts(store: Store, own_domains: Iterable[str] = ()) -> tuple[int, se
     )
     with store.connect() as conn:
         rows = conn.execute(anti).all()
-    batch = [dict(zip(_FACT_COLUMNS, _fact(r, domains), strict=True)) for r in rows]
+    batch = [dict(zip(FACT_COLUMNS, fact(r, domains), strict=True)) for r in rows]
     if batch:
         with store.transaction():
             store.upsert(facts, batch, on_conflict="replace", batch_size=5000)
