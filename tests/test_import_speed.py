@@ -97,7 +97,6 @@ def test_indexes_dropped_by_an_interrupted_load_come_back_on_open(tmp_path: Path
     store = Store.open(f"sqlite:///{db}")
     assert sorted(defer_indexes(store, "interactions")) == [
         "ix_interactions_actor",
-        "ix_interactions_run",
         "ix_interactions_target",
         "ix_interactions_time",
     ]

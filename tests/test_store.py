@@ -416,3 +416,32 @@ def test_json_null_documents_become_sql_null(db_url: str) -> None:
         assert kept == {"x": 1}
     finally:
         store.close()
+
+
+def test_the_unused_run_index_is_dropped_even_when_a_bulk_load_deferred_it(
+    tmp_path: Path,
+) -> None:
+    """Migration 0012 drops ix_interactions_run; an interrupted bulk load's record of indexes
+    to rebuild on open forgets it, and keeps the others."""
+    from netweave.store._bulk import defer_indexes
+
+    db = tmp_path / "deferred.db"
+    store = Store.open(f"sqlite:///{db}", migrate=False)
+    try:
+        store.upgrade("0011")
+        dropped = defer_indexes(store, "interactions")  # the process dies before rebuilding
+        assert "ix_interactions_run" in dropped
+    finally:
+        store.close()
+    store = Store.open(f"sqlite:///{db}")  # migrates, then rebuilds what was deferred
+    try:
+        with store.connect() as conn:
+            names = set(
+                conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' "
+                    "AND tbl_name = 'interactions' AND sql IS NOT NULL"
+                ).scalars()
+            )
+        assert names == {"ix_interactions_actor", "ix_interactions_target", "ix_interactions_time"}
+    finally:
+        store.close()

@@ -44,9 +44,9 @@ def defer_indexes(store: Store, table: str) -> list[str]:
     >>> from netweave.store import Store
     >>> store = Store.open("sqlite://")
     >>> sorted(defer_indexes(store, "interactions"))[:2]
-    ['ix_interactions_actor', 'ix_interactions_run']
+    ['ix_interactions_actor', 'ix_interactions_target']
     >>> restore_indexes(store)
-    4
+    3
     """
     if store.dialect != "sqlite":
         return []

@@ -445,7 +445,7 @@ interactions = sa.Table(
     sa.Column("thread_id", sa.String(200)),
     sa.Column("in_reply_to", sa.String(200)),
     sa.Column("extra", JSON),
-    sa.Column("run_id", sa.String(64)),
+    sa.Column("run_id", sa.String(64)),  # never written (migration 0012 dropped its index)
     sa.PrimaryKeyConstraint("workspace_id", "interaction_id"),
     _fk(["actor_account"], "accounts"),
     sa.ForeignKeyConstraint(
@@ -748,7 +748,6 @@ sa.Index(
         )
     ),
 )
-sa.Index("ix_interactions_run", interactions.c.workspace_id, interactions.c.run_id)
 
 # Semantic search (the optional ``embeddings`` extra): one unit-length float32 vector per text of
 # the ledger or of a note, written by ``netweave index --semantic``. ``account_id`` (who wrote an
