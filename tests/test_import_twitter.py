@@ -156,6 +156,7 @@ def test_cli_import_reports_and_reopens(tmp_path: Path) -> None:
     assert f"from {make_zip(tmp_path)}" in out
     assert "\ndata/tweets.js " in out
     assert data["files"][0]["archive"] == str(make_zip(tmp_path))
+    assert data["files"][0]["inner"] == "data/account.js"
 
 
 def test_after_an_import_each_stage_is_shown_as_it_starts(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ def import_(
         inside = len(archives) == 1 and None not in archives
         table = Table("file", "kind", "records", "status", box=None, pad_edge=False)
         for f in report.files:
-            name = f.file.removeprefix(f"{f.archive}:") if inside else f.file
+            name = f.inner if inside and f.inner else f.file
             table.add_row(name, f.source, f"{f.records:,}", f.status)
         if inside:
             con.print(f"from {archives.pop()}")

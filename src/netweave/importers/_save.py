@@ -54,6 +54,13 @@ class FileReport:
     status: str  # imported | resumed | unchanged
     records: int = 0
     archive: str | None = None  # the zip or folder given, when the file was found inside one
+    inner: str | None = None  # then the file's path inside it
+
+    @classmethod
+    def of(cls, source: SourceFile, status: str, records: int = 0) -> FileReport:
+        """The report on ``source``."""
+        archive = source.origin if source.inner else None
+        return cls(source.label, source.entry.source, status, records, archive, source.inner)
 
 
 @dataclass
@@ -219,9 +226,7 @@ def _import_file(
         ).one_or_none()
     if prior is not None and prior.status == "done" and not force:
         progress.advance(source.size)
-        return FileReport(
-            source.label, source.entry.source, "unchanged", archive=_archive_of(source)
-        )
+        return FileReport.of(source, "unchanged")
     skip = prior.records_done if prior is not None and prior.status != "done" and not force else 0
     started = utcnow()
     base = {
@@ -289,7 +294,7 @@ def _import_file(
         )
         raise
     status = "resumed" if skip else "imported"
-    return FileReport(source.label, source.entry.source, status, done, _archive_of(source))
+    return FileReport.of(source, status, done)
 
 
 @dataclass
@@ -311,10 +316,6 @@ def _commit_after(held: int) -> int:
     [50000, 50000, 150000, 400000]
     """
     return min(COMMIT_ROWS_MAX, max(COMMIT_ROWS, held))
-
-
-def _archive_of(source: SourceFile) -> str | None:
-    return source.origin if source.inner else None
 
 
 def _progress(store: Store, base: dict[str, Any], done: int) -> None:
