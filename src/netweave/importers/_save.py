@@ -262,6 +262,7 @@ def _import_file(
                             committed, pending = done, 0
                     if pending:
                         _progress(store, base, done)
+                        ledger.rows += pending
                 committed = done
                 store.upsert(
                     runs,

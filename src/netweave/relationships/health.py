@@ -35,7 +35,7 @@ T = TypeVar("T")
 
 PRIVATE_KINDS = ("dm", "email", "meeting", "call")
 BULK_FACTS = 20_000  # new facts from which their table's indexes are rebuilt, not updated
-_FACTS_WINDOW = 10_000  # ledger rowids labelled per read (a worker labels one while one is written)
+_FACTS_WINDOW = 10_000  # ledger rowids labelled per read: labellers take turns, one window each
 WORKER_FACTS = 150_000  # new ledger rows from which worker processes label them
 LABELLERS = 2  # worker processes that label a large ledger, taking windows in turn
 _CHUNK = 900  # ids per IN (...) list, under every backend's parameter limits
