@@ -270,3 +270,34 @@ def test_many_people_are_read_in_one_pass_with_the_same_scores(
     assert _scores(store) == looked_up
     log_interaction(store, pid("Bo"), "meeting", when=_days_ago(1))
     assert recompute(store, now=NOW, settings=Settings()).people == 1
+
+
+def test_labellers_taking_turns_are_all_stopped_when_the_writer_stops() -> None:
+    """Two labelling workers feed one writer in turn; if the writer stops early (a failed
+    write) or a worker fails, every worker is closed, none is left running."""
+    from collections.abc import Generator
+
+    from netweave.relationships.health import _taking_turns
+
+    closed: list[str] = []
+
+    def worker(name: str, n: int, fail_at: int | None = None) -> Generator[str, None, None]:
+        try:
+            for i in range(n):
+                if i == fail_at:
+                    raise RuntimeError(f"{name} failed")
+                yield f"{name}{i}"
+        finally:
+            closed.append(name)
+
+    a, b = worker("a", 3), worker("b", 3)  # held here: only an explicit close stops them
+    turns = _taking_turns([a, b])
+    assert [next(turns), next(turns), next(turns)] == ["a0", "b0", "a1"]
+    turns.close()
+    assert sorted(closed) == ["a", "b"]
+
+    closed.clear()
+    a, b = worker("a", 5), worker("b", 5, fail_at=1)
+    with pytest.raises(RuntimeError, match="b failed"):
+        list(_taking_turns([a, b]))
+    assert sorted(closed) == ["a", "b"]
