@@ -632,6 +632,16 @@ def test_demo_data_command_writes_the_files_and_they_import(tmp_path: Path) -> N
         "README.md",
         "netweave-config.toml",
     }
+    # for people: one line per export and kind, each export named once, nothing cut short
+    listed = runner.invoke(app, ["--db", str(tmp_path / "listed.db"), "import", str(out)])
+    assert listed.exit_code == 0, listed.output
+    assert f"from {out}" in listed.output
+    assert listed.output.count("facebook-export.zip") == 1
+    found = re.search(r"facebook\.messages +(\d+) +([\d,]+) +imported", listed.output)
+    assert found is not None, listed.output
+    assert int(found[1]) > 1  # a file per conversation, summed
+    assert "…" not in listed.output
+    assert len(re.findall(r"imported\n", listed.output)) < len(report["files"])
     store = Store.open(f"sqlite:///{db}")
     try:
         counts = store.counts()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
-from ..importers import import_paths
+from ..importers import FileReport, import_paths
 from ._output import emit, progress, state
 
 
@@ -34,15 +35,26 @@ def import_(
     people, indexed = flowed["people"], flowed["indexed"]
 
     def render(con: Console) -> None:
-        # files of one archive are named inside it, under the archive's name
-        archives = {f.archive for f in report.files}
-        inside = len(archives) == 1 and None not in archives
-        table = Table("file", "kind", "records", "status", box=None, pad_edge=False)
-        for f in report.files:
-            name = f.inner if inside and f.inner else f.file
-            table.add_row(name, f.source, f"{f.records:,}", f.status)
-        if inside:
-            con.print(f"from {archives.pop()}")
+        header, rows = _listing(report.files)
+        if header:
+            con.print(f"from {header}")
+        grouped = any(n > 1 for _, _, n, _, _ in rows)
+        # a narrow terminal folds a long name onto a second line rather than cut it short
+        table = Table(
+            Column("file", overflow="fold"),
+            Column("kind", overflow="fold"),
+            *([Column("files", justify="right")] if grouped else []),
+            Column("records", justify="right"),
+            "status",
+            box=None,
+            pad_edge=False,
+        )
+        shown = None
+        for name, kind, n, records, status in rows:
+            counts = [f"{n:,}"] if grouped else []
+            # an export's name heads its rows once
+            table.add_row("" if name == shown else name, kind, *counts, f"{records:,}", status)
+            shown = name
         con.print(table)
         added = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in report.added.items() if n)
         con.print(f"added: {added or 'nothing new'}")
@@ -60,3 +72,48 @@ def import_(
             )
 
     emit(ctx, {**report.as_dict(), "people": people, "indexed": indexed}, render)
+
+
+def _listing(files: list[FileReport]) -> tuple[str | None, list[tuple[str, str, int, int, str]]]:
+    """What the import read, for people: the folder or zip the files came from, and rows of
+    (name, kind, files, records, status).
+
+    Files of one zip or folder are named inside it. Files of several (a folder of exports)
+    are summed per export and kind: a Facebook download holds a file per conversation.
+
+    >>> def read(archive, inner, kind, n):
+    ...     return FileReport(f"{archive}:{inner}", kind, "imported", n, archive, inner)
+    >>> _listing([read("a.zip", "data/tweets.js", "twitter.tweets", 5)])
+    ('a.zip', [('data/tweets.js', 'twitter.tweets', 1, 5, 'imported')])
+    >>> header, rows = _listing([read("x/fb.zip", "m/1.json", "facebook.messages", 2),
+    ...     read("x", "c.vcf", "contacts.vcard", 7), read("x/fb.zip", "m/2.json",
+    ...     "facebook.messages", 3)])
+    >>> header, rows[0]
+    ('x', ('fb.zip', 'facebook.messages', 2, 5, 'imported'))
+    >>> rows[1]
+    ('c.vcf', 'contacts.vcard', 1, 7, 'imported')
+    """
+    containers = {f.archive for f in files}
+    if len(containers) == 1 and None not in containers:
+        return containers.pop(), [
+            (f.inner or f.file, f.source, 1, f.records, f.status) for f in files
+        ]
+    found = [c for c in containers if c is not None]
+    root = os.path.commonpath(found) if found and None not in containers else None
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for f in files:
+        if f.archive is None or root is None:
+            name = f.file
+        elif f.archive == root:
+            name = f.inner or f.file
+        else:
+            name = os.path.relpath(f.archive, root)
+        group = groups.setdefault((name, f.source, f.status), [0, 0])
+        group[0] += 1
+        group[1] += f.records
+    order = {name: i for i, (name, _, _) in reversed(list(enumerate(groups)))}
+    rows = [
+        (name, kind, n, records, status) for (name, kind, status), (n, records) in groups.items()
+    ]
+    rows.sort(key=lambda r: order[r[0]])  # each export's kinds together, in import order
+    return root, rows
