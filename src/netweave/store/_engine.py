@@ -97,7 +97,8 @@ def _install_sqlite_hooks(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         # Writers take the lock up front: a deferred transaction that later upgrades to a write
         # can fail with SQLITE_BUSY instead of waiting on busy_timeout.
-        write = bool(conn.get_execution_options().get("netweave_write"))
+        options = conn.get_execution_options()
+        write = bool(options.get("netweave_write"))
         # A bulk import inserts into several indexes at random points; with SQLite's default
         # 2 MiB page cache every batch re-reads them, so writers get 16 MiB (bounded). Readers
         # keep the default cache (a full-text ranking runs ~20% slower with the large one) and
@@ -106,7 +107,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         # import (Store.unmapped), map nothing: mapped pages count in a process's memory, and
         # an import's stays flat however large the database grows. The settings change only
         # when a connection changes role.
-        mapped = not write and conn.get_execution_options().get("netweave_map", True)
+        mapped = not write and options.get("netweave_map", True)
         role = "write" if write else "read" if mapped else "scan"
         info = conn.connection.info
         if info.get("netweave_role") != role:
@@ -114,7 +115,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
             conn.exec_driver_sql(f"PRAGMA mmap_size={_READ_MMAP if mapped else 0}")
             info["netweave_role"] = role
         # foreign keys are checked on every transaction but a derived write's (Store.transaction)
-        checked = bool(conn.get_execution_options().get("netweave_checked", True))
+        checked = bool(options.get("netweave_checked", True))
         if info.get("netweave_checked", True) != checked:
             conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if checked else 'OFF'}")
             info["netweave_checked"] = checked
