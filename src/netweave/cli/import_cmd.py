@@ -100,7 +100,8 @@ def _listing(files: list[FileReport]) -> tuple[str | None, list[tuple[str, str, 
         ]
     found = [c for c in containers if c is not None]
     root = os.path.commonpath(found) if found and None not in containers else None
-    groups: dict[tuple[str, str, str], list[int]] = {}
+    # per export, in the order first read, its kinds in the order first read
+    exports: dict[str, dict[tuple[str, str], list[int]]] = {}
     for f in files:
         if f.archive is None or root is None:
             name = f.file
@@ -108,12 +109,11 @@ def _listing(files: list[FileReport]) -> tuple[str | None, list[tuple[str, str, 
             name = f.inner or f.file
         else:
             name = os.path.relpath(f.archive, root)
-        group = groups.setdefault((name, f.source, f.status), [0, 0])
-        group[0] += 1
-        group[1] += f.records
-    order = {name: i for i, (name, _, _) in reversed(list(enumerate(groups)))}
-    rows = [
-        (name, kind, n, records, status) for (name, kind, status), (n, records) in groups.items()
+        counts = exports.setdefault(name, {}).setdefault((f.source, f.status), [0, 0])
+        counts[0] += 1
+        counts[1] += f.records
+    return root, [
+        (name, kind, n, records, status)
+        for name, kinds in exports.items()
+        for (kind, status), (n, records) in kinds.items()
     ]
-    rows.sort(key=lambda r: order[r[0]])  # each export's kinds together, in import order
-    return root, rows
