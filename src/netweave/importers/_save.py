@@ -59,8 +59,7 @@ class FileReport:
     @classmethod
     def of(cls, source: SourceFile, status: str, records: int = 0) -> FileReport:
         """The report on ``source``."""
-        archive = source.origin if source.inner else None
-        return cls(source.label, source.entry.source, status, records, archive, source.inner)
+        return cls(source.label, source.entry.source, status, records, source.archive, source.inner)
 
 
 @dataclass

@@ -37,6 +37,11 @@ class SourceFile:
         """How error messages name this file."""
         return f"{self.origin}:{self.inner}" if self.inner else self.origin
 
+    @property
+    def archive(self) -> str | None:
+        """The zip or folder the file was found in; None for a file given on its own."""
+        return self.origin if self.inner else None
+
 
 _PART = re.compile(r"^(.*?)(?:-part(\d+))?(\.[^./]*)?$")
 
